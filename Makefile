@@ -1,0 +1,38 @@
+# Lookalike: the README's two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+ROOT := $(abspath .)
+export PKG_CONFIG_PATH := $(ROOT)/.deps/pkgconfig:$(PKG_CONFIG_PATH)
+SWIFT_FLAGS ?=
+BIN := .build/release/lookalike
+DEMO_IMAGE := testdata/photos/chelsea.png
+
+.PHONY: setup build release test demo bench-embed clean
+
+## setup: install system packages, the Python virtualenv, models and test fixtures (idempotent)
+setup:
+	bash scripts/setup.sh
+
+## build: debug build of everything
+build: setup
+	swift build $(SWIFT_FLAGS)
+
+## release: optimised build of the lookalike binary
+release: setup
+	swift build -c release --product lookalike $(SWIFT_FLAGS)
+
+## test: set up, then run every test
+test: setup
+	swift test $(SWIFT_FLAGS)
+
+## demo: set up, build, classify and embed a sample photo
+demo: release
+	$(BIN) classify $(DEMO_IMAGE)
+	$(BIN) embed --json $(DEMO_IMAGE) | cut -c1-160
+
+## bench-embed: Lookalike against OpenVINO-Python and onnxruntime on the same model
+bench-embed: release
+	bash bench/compare_embed.sh models/efficientnet-lite0
+	bash bench/compare_embed.sh models/efficientnet-lite2
+
+clean:
+	rm -rf .build

@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+// Lookalike: reverse image search for fashion catalogs.
+// Layers, imports only downward:
+//   LookalikeCLI → Service → Search + Catalog → Embedding → Imaging → C shims (libvips, OpenVINO)
+import PackageDescription
+
+let package = Package(
+    name: "Lookalike",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lookalike", targets: ["LookalikeCLI"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Embedding", targets: ["Embedding"]),
+        .library(name: "Catalog", targets: ["Catalog"]),
+        .library(name: "Search", targets: ["Search"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // --- C: libvips (pkg-config "vips") and a thin shim over its variadic API.
+        .systemLibrary(name: "CLibVips", path: "Sources/CShims/CLibVips", pkgConfig: "vips",
+                       providers: [.apt(["libvips-dev"])]),
+        .target(name: "VipsShim", dependencies: ["CLibVips"], path: "Sources/CShims/VipsShim"),
+        // --- C: OpenVINO's C API from the openvino wheel (pkg-config file made by scripts/setup.sh).
+        .systemLibrary(name: "COpenVINO", path: "Sources/CShims/COpenVINO", pkgConfig: "lookalike-openvino"),
+        .target(name: "OpenVINOShim", dependencies: ["COpenVINO"], path: "Sources/CShims/OpenVINOShim",
+                linkerSettings: [
+                    // Binaries in .build*/<triple>/<config>/ find the wheel's libraries through
+                    // .deps/openvino-libs (a link setup.sh makes), so they run with no LD_LIBRARY_PATH.
+                    .unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../../../.deps/openvino-libs"]),
+                ]),
+        // --- C: zlib (system libz), for the gzipped Fashion-MNIST IDX files.
+        .systemLibrary(name: "CZlib", path: "Sources/CShims/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // --- Swift layers.
+        .target(name: "Imaging", dependencies: ["VipsShim", "CLibVips"]),
+        .target(name: "Embedding", dependencies: ["Imaging", "OpenVINOShim", "COpenVINO"]),
+        .target(name: "Catalog", dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Search", dependencies: ["Catalog"]),
+        .target(name: "Service", dependencies: ["Imaging", "Embedding", "Catalog", "Search"]),
+        .executableTarget(name: "LookalikeCLI", dependencies: [
+            "Imaging", "Embedding", "Catalog", "Search", "Service",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // --- Tests, one target per layer.
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog"]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Catalog", "Search", "Embedding", "Imaging"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,68 @@
+import GRDB
+
+extension SQLiteCatalogStore {
+    /// The schema, as named append-only migrations: never edit one that has shipped, add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-catalog") { db in
+            try db.execute(sql: """
+                CREATE TABLE products (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    title TEXT NOT NULL,
+                    image_path TEXT,
+                    content_hash TEXT,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE TABLE product_attributes (
+                    product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (product_id, key)
+                ) WITHOUT ROWID;
+                CREATE INDEX product_attributes_key_value ON product_attributes(key, value);
+                CREATE TABLE vectors (
+                    product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    model_key TEXT NOT NULL,
+                    dimension INTEGER NOT NULL,
+                    content_hash TEXT,
+                    vector BLOB NOT NULL,
+                    PRIMARY KEY (product_id, model_key)
+                );
+                CREATE INDEX vectors_model_key ON vectors(model_key, product_id);
+                """)
+        }
+        migrator.registerMigration("v1-import-runs") { db in
+            try db.execute(sql: """
+                CREATE TABLE import_runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source TEXT NOT NULL,
+                    started_at DATETIME NOT NULL,
+                    finished_at DATETIME,
+                    status TEXT NOT NULL,
+                    indexed INTEGER NOT NULL DEFAULT 0,
+                    unchanged INTEGER NOT NULL DEFAULT 0,
+                    failed INTEGER NOT NULL DEFAULT 0,
+                    removed INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE import_failures (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id INTEGER NOT NULL REFERENCES import_runs(id) ON DELETE CASCADE,
+                    item TEXT NOT NULL,
+                    reason TEXT NOT NULL
+                );
+                CREATE INDEX import_failures_run ON import_failures(run_id);
+                """)
+        }
+        migrator.registerMigration("v1-settings") { db in
+            try db.execute(sql: """
+                CREATE TABLE settings (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value BLOB NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+
+extension SQLiteCatalogStore {
+    public func upsert(_ batch: [(product: Product, vector: [Float])], modelKey: String) async throws {
+        guard !batch.isEmpty else { return }
+        let items = batch.map { UpsertItem(product: $0.product, vector: $0.vector) }
+        try await write("storing \(batch.count) products") { db in
+            // Everything below runs in one transaction: a throw anywhere rolls back the whole batch.
+            var dimension = try Int.fetchOne(db, sql: "SELECT dimension FROM vectors WHERE model_key = ? LIMIT 1",
+                                             arguments: [modelKey])
+            let vectorStatement = try db.cachedStatement(sql: """
+                INSERT INTO vectors (product_id, model_key, dimension, content_hash, vector) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(product_id, model_key) DO UPDATE SET
+                    dimension = excluded.dimension, content_hash = excluded.content_hash, vector = excluded.vector
+                """)
+            for item in items {
+                try Self.validate(item.product)
+                try Self.validate(item.vector, of: item.product.id)
+                if let expected = dimension, expected != item.vector.count {
+                    throw CatalogStoreError.dimensionMismatch(id: item.product.id, modelKey: modelKey,
+                                                              expected: expected, found: item.vector.count)
+                }
+                dimension = item.vector.count
+                try Self.writeProduct(item.product, in: db)
+                try vectorStatement.execute(arguments: [item.product.id, modelKey, item.vector.count,
+                                                        item.product.contentHash, Float16Codec.encode(item.vector)])
+            }
+        }
+    }
+
+    /// Inserts or updates products and their attributes without touching any vector, in one transaction.
+    ///
+    /// For re-imports: an item whose image is unchanged still gets its new title and attributes.
+    public func upsertProducts(_ products: [Product]) async throws {
+        guard !products.isEmpty else { return }
+        try await write("storing \(products.count) products") { db in
+            for product in products {
+                try Self.validate(product)
+                try Self.writeProduct(product, in: db)
+            }
+        }
+    }
+
+    static func writeProduct(_ product: Product, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO products (id, title, image_path, content_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET
+                title = excluded.title, image_path = excluded.image_path,
+                content_hash = excluded.content_hash, updated_at = excluded.updated_at
+            """).execute(arguments: [product.id, product.title, product.imagePath, product.contentHash,
+                                     product.createdAt, product.updatedAt])
+        try db.cachedStatement(sql: "DELETE FROM product_attributes WHERE product_id = ?")
+            .execute(arguments: [product.id])
+        let insertAttribute = try db.cachedStatement(sql: """
+            INSERT INTO product_attributes (product_id, key, value) VALUES (?, ?, ?)
+            """)
+        for (key, value) in product.attributes where !key.isEmpty && !value.isEmpty {
+            try insertAttribute.execute(arguments: [product.id, key, value])
+        }
+    }
+
+    static func validate(_ product: Product) throws {
+        if product.id.isEmpty {
+            throw CatalogStoreError.invalidProduct(id: product.id, reason: "the id is empty")
+        }
+    }
+
+    static func validate(_ vector: [Float], of id: String) throws {
+        if vector.isEmpty {
+            throw CatalogStoreError.invalidProduct(id: id, reason: "the vector is empty")
+        }
+        if let index = vector.firstIndex(where: { !$0.isFinite || abs($0) > Float16Codec.maximum }) {
+            throw CatalogStoreError.invalidProduct(
+                id: id, reason: "vector value \(vector[index]) at position \(index) is not a finite number within ±65504 "
+                    + "(vectors are stored as 16-bit floats)")
+        }
+    }
+}
+
+/// A batch element in a Sendable wrapper, so it can cross into the database queue.
+struct UpsertItem: Sendable {
+    var product: Product
+    var vector: [Float]
+}

@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+
+/// A `CatalogStore` in one SQLite file (WAL mode, `synchronous=NORMAL`), through a GRDB `DatabasePool`.
+public final class SQLiteCatalogStore: CatalogStore {
+    /// Path of the database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the catalog at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw CatalogStoreError.cannotOpen(path: path, reason: "the folder \(folder) does not exist")
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = Self.migrator
+            let (superseded, applied) = try pool.read { db in
+                (try migrator.hasBeenSuperseded(db), try migrator.appliedIdentifiers(db))
+            }
+            if superseded {
+                let known = Set(migrator.migrations)
+                throw CatalogStoreError.schemaTooNew(path: path, unknownMigrations: applied.subtracting(known).sorted())
+            }
+            try migrator.migrate(pool)
+        } catch let error as CatalogStoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw CatalogStoreError.cannotOpen(path: path, reason: Self.reason(error))
+        } catch {
+            throw CatalogStoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    // MARK: - Database access with readable errors
+
+    /// Runs `body` in a write transaction, turning SQLite errors into `CatalogStoreError.database`.
+    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as DatabaseError {
+            throw CatalogStoreError.database(operation: operation, reason: Self.reason(error))
+        }
+    }
+
+    /// Runs `body` in a read transaction, turning SQLite errors into `CatalogStoreError.database`.
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as DatabaseError {
+            throw CatalogStoreError.database(operation: operation, reason: Self.reason(error))
+        }
+    }
+
+    static func reason(_ error: DatabaseError) -> String {
+        error.message ?? "\(error.resultCode)"
+    }
+
+    // MARK: - Products
+
+    public func product(id: String) async throws -> Product? {
+        try await products(ids: [id]).first
+    }
+
+    public func products(ids: [String]) async throws -> [Product] {
+        let found = try await read("reading products") { db -> [String: Product] in
+            var found: [String: Product] = [:]
+            for chunk in ids.chunked(by: 500) {
+                let marks = databaseQuestionMarks(count: chunk.count)
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT id, title, image_path, content_hash, created_at, updated_at
+                    FROM products WHERE id IN (\(marks))
+                    """, arguments: StatementArguments(chunk))
+                for row in rows {
+                    let product = Product(id: row["id"], title: row["title"], imagePath: row["image_path"],
+                                          contentHash: row["content_hash"], createdAt: row["created_at"],
+                                          updatedAt: row["updated_at"])
+                    found[product.id] = product
+                }
+                let attributes = try Row.fetchAll(db, sql: """
+                    SELECT product_id, key, value FROM product_attributes WHERE product_id IN (\(marks))
+                    """, arguments: StatementArguments(chunk))
+                for row in attributes {
+                    let id: String = row["product_id"]
+                    found[id]?.attributes[row["key"]] = row["value"]
+                }
+            }
+            return found
+        }
+        return ids.compactMap { found[$0] }
+    }
+
+    public func remove(ids: [String]) async throws -> Int {
+        try await write("removing products") { db in
+            var removed = 0
+            for chunk in ids.chunked(by: 500) {
+                try db.execute(sql: "DELETE FROM products WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                               arguments: StatementArguments(chunk))
+                removed += db.changesCount
+            }
+            return removed
+        }
+    }
+
+    public func allProductIDs() async throws -> [String] {
+        try await read("listing product ids") { db in
+            try String.fetchAll(db, sql: "SELECT id FROM products ORDER BY id")
+        }
+    }
+
+    public func count() async throws -> Int {
+        try await read("counting products") { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM products") ?? 0
+        }
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    func chunked(by size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0 ..< Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Reads CSV records lazily from a file: comma-separated, `"quoted, fields"` with `""` escapes,
+/// quoted fields spanning lines, a UTF-8 BOM and CRLF line ends. Unquoted fields are trimmed.
+final class CSVReader: Sequence, IteratorProtocol {
+    /// One record: its fields and the line it starts on.
+    struct Record {
+        var line: Int
+        var fields: [String]
+        /// True when the file ended inside a quoted field.
+        var unterminatedQuote = false
+    }
+
+    private let lines: LineReader
+
+    /// Opens a CSV file.
+    init(url: URL) throws {
+        lines = try LineReader(url: url)
+    }
+
+    /// The error that stopped reading early, returned once.
+    func takeError() -> Error? { lines.takeError() }
+
+    func next() -> Record? {
+        guard let first = lines.next() else { return nil }
+        var parser = FieldParser()
+        parser.feed(first.text)
+        while parser.inQuotes {
+            guard let more = lines.next() else {
+                return Record(line: first.number, fields: parser.finish(), unterminatedQuote: true)
+            }
+            parser.feed("\n")
+            parser.feed(more.text)
+        }
+        return Record(line: first.number, fields: parser.finish())
+    }
+
+    /// Splits one record's text into fields; fed line by line while a quoted field is open.
+    struct FieldParser {
+        private(set) var inQuotes = false
+        private var fields: [String] = []
+        private var current: [Unicode.Scalar] = []
+        private var fieldWasQuoted = false
+        private var afterClosingQuote = false
+        private var pendingQuote = false
+
+        mutating func feed(_ text: String) {
+            for scalar in text.unicodeScalars {
+                if inQuotes {
+                    if pendingQuote {
+                        pendingQuote = false
+                        if scalar == "\"" { current.append("\""); continue }
+                        inQuotes = false
+                        afterClosingQuote = true
+                    } else if scalar == "\"" {
+                        pendingQuote = true
+                        continue
+                    } else {
+                        current.append(scalar)
+                        continue
+                    }
+                }
+                if scalar == "," {
+                    endField()
+                } else if scalar == "\"" && current.allSatisfy({ $0 == " " || $0 == "\t" }) && !fieldWasQuoted {
+                    current.removeAll()
+                    inQuotes = true
+                    fieldWasQuoted = true
+                } else if afterClosingQuote && (scalar == " " || scalar == "\t") {
+                    continue
+                } else {
+                    current.append(scalar)  // lenient: text after a closing quote, or a quote inside an unquoted field
+                }
+            }
+            if pendingQuote {
+                // A quote at the very end of a line closes the field (a doubled quote cannot span lines).
+                pendingQuote = false
+                inQuotes = false
+                afterClosingQuote = true
+            }
+        }
+
+        mutating func finish() -> [String] {
+            endField()
+            return fields
+        }
+
+        private mutating func endField() {
+            var text = String(String.UnicodeScalarView(current))
+            if !fieldWasQuoted { text = text.trimmingCharacters(in: .whitespaces) }
+            fields.append(text)
+            current.removeAll(keepingCapacity: true)
+            fieldWasQuoted = false
+            afterClosingQuote = false
+        }
+    }
+}

@@ -1,0 +1,262 @@
+import COpenVINO
+import Foundation
+import Imaging
+
+/// Options for loading a model.
+public struct EmbedderOptions: Sendable {
+    /// Arithmetic precision; `.auto` picks bf16 where the CPU has it.
+    public var precision: Precision = .auto
+    /// Inference threads (0 = all cores).
+    public var threads: Int = 0
+    /// Pooling of feature maps; the manifest's default when nil.
+    public var pooling: Pooling?
+    /// Largest batch sent to the model at once; bigger requests are split.
+    public var maxBatch: Int = 32
+    /// Infer requests in the pool: how many callers run inference at the same time.
+    public var concurrentRequests: Int = 2
+    /// OpenVINO's performance hint, "LATENCY" or "THROUGHPUT".
+    public var performanceHint: String = "LATENCY"
+    /// Caps on the images decoded for this model.
+    public var limits: ImageLimits = .standard
+
+    /// Default options.
+    public init() {}
+}
+
+/// Turns images into L2-normalised feature vectors with a CNN run through OpenVINO.
+///
+/// The model is compiled once; `embed`, `infer` and `classify` are safe to call from many
+/// threads at once (each call borrows its own infer request).
+public final class Embedder: @unchecked Sendable {
+    /// The model's manifest.
+    public let manifest: ModelManifest
+    /// The folder the model was loaded from.
+    public let directory: URL
+    /// The precision actually used (never `.auto`).
+    public let precision: Precision
+    /// The pooling applied to feature maps.
+    public let pooling: Pooling
+    /// Seconds spent reading and compiling the model.
+    public let compileSeconds: Double
+    /// Identifies the vector space: model name, pooling and a fingerprint of the manifest and weights.
+    /// Vectors with different keys must never be compared.
+    public let modelKey: String
+    /// The options the model was loaded with.
+    public let options: EmbedderOptions
+    /// Class names for `classify`, empty when the model has none.
+    public let labels: [String]
+
+    private let model: OpaquePointer
+    private let compiled: OpaquePointer
+    private let requests: InferRequestPool
+    private let writer: TensorWriter
+    private let decoder: ImageDecoder
+
+    /// Loads the model named `nameOrPath` (a folder with manifest.json, or a name under models/).
+    public convenience init(model nameOrPath: String = ModelLocator.defaultModel, options: EmbedderOptions = .init()) throws {
+        try self.init(directory: try ModelLocator.locate(nameOrPath), options: options)
+    }
+
+    /// Loads the model in `directory`.
+    public init(directory: URL, options: EmbedderOptions = .init()) throws {
+        let manifest = try ModelManifest.load(directory: directory)
+        let core = try OpenVINOCore.shared.get()
+        let start = Date()
+        let modelPath = directory.appendingPathComponent(manifest.model).path
+        guard FileManager.default.fileExists(atPath: modelPath) else {
+            throw EmbeddingError.invalidManifest(path: directory.appendingPathComponent("manifest.json").path,
+                                                 reason: "its model file \(modelPath) does not exist")
+        }
+        let model = try core.readModel(at: modelPath)
+        let precision = core.resolve(options.precision)
+        let compiled: OpaquePointer
+        do {
+            compiled = try core.compile(model, precision: precision, threads: options.threads, hint: options.performanceHint)
+        } catch {
+            ov_model_free(model)
+            throw error
+        }
+        self.model = model
+        self.compiled = compiled
+        self.compileSeconds = Date().timeIntervalSince(start)
+        self.requests = try InferRequestPool(compiled: compiled, count: options.concurrentRequests)
+        self.manifest = manifest
+        self.directory = directory
+        self.precision = precision
+        self.options = options
+        self.pooling = options.pooling ?? manifest.defaultPooling
+        self.writer = TensorWriter(input: manifest.input)
+        self.decoder = ImageDecoder(limits: options.limits)
+        self.labels = Embedder.readLabels(manifest: manifest, directory: directory)
+        self.modelKey = "\(manifest.name)/\(self.pooling)@\(ModelFingerprint.of(directory: directory, manifest: manifest))"
+    }
+
+    deinit {
+        ov_compiled_model_free(compiled)
+        ov_model_free(model)
+    }
+
+    /// Length of the vectors `embed` returns.
+    public var dimension: Int { manifest.embeddingDimension }
+
+    /// The CPU OpenVINO runs on.
+    public var deviceName: String { (try? OpenVINOCore.shared.get().cpuName) ?? "CPU" }
+
+    /// Decodes an image and fits it to the model's input (or a `region` of it).
+    public func decode(_ image: EncodedImage, region: CropRegion? = nil) throws -> RGBImage {
+        try decoder.decode(image, width: manifest.input.width, height: manifest.input.height,
+                           fit: manifest.input.resize, background: manifest.background, region: region)
+    }
+
+    /// Embeds decoded images (already at the model's input size), batched.
+    public func embed(_ images: [RGBImage]) throws -> [[Float]] {
+        let output = try infer(images)
+        return (0..<output.count).map { output.embedding(at: $0, pooling: pooling) }
+    }
+
+    /// Decodes and embeds one image.
+    public func embed(_ image: EncodedImage, region: CropRegion? = nil) throws -> [Float] {
+        try embed([decode(image, region: region)])[0]
+    }
+
+    /// Runs the model on decoded images and returns its raw outputs.
+    public func infer(_ images: [RGBImage]) throws -> InferenceOutput {
+        guard !images.isEmpty else { throw EmbeddingError.invalidArgument("no images to embed") }
+        return try infer(tensor: inputTensor(for: images), count: images.count)
+    }
+
+    /// The model's input tensor for decoded images: channel order, normalisation and layout per the manifest.
+    public func inputTensor(for images: [RGBImage]) -> [Float] {
+        var tensor = [Float](repeating: 0, count: images.count * writer.elementsPerImage)
+        tensor.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for (i, image) in images.enumerated() {
+                writer.write(image, to: base + i * writer.elementsPerImage)
+            }
+        }
+        return tensor
+    }
+
+    /// Runs the model on a ready input tensor of `count` images (layout and normalisation as the manifest says).
+    public func infer(tensor: [Float], count: Int) throws -> InferenceOutput {
+        let per = writer.elementsPerImage
+        guard count > 0, tensor.count == count * per else {
+            throw EmbeddingError.invalidArgument("tensor has \(tensor.count) values, expected \(count) × \(per)")
+        }
+        var output: InferenceOutput?
+        var start = 0
+        while start < count {
+            let n = min(options.maxBatch, count - start)
+            let part = try tensor.withUnsafeBufferPointer { all in
+                try runBatch(UnsafeBufferPointer(rebasing: all[(start * per)..<((start + n) * per)]), count: n)
+            }
+            if output == nil { output = part } else { output?.append(part) }
+            start += n
+        }
+        guard let output else { throw EmbeddingError.invalidArgument("no images to embed") }
+        return output
+    }
+
+    /// Top classes per image with their probabilities.
+    public func classify(_ images: [RGBImage], top: Int = 5) throws -> [[ClassScore]] {
+        guard manifest.logitsOutput != nil else {
+            throw EmbeddingError.invalidArgument("model '\(manifest.name)' has no classifier output (logitsOutput)")
+        }
+        let output = try infer(images)
+        return (0..<output.count).map { i in
+            guard let probabilities = output.probabilities(at: i) else { return [] }
+            return probabilities.enumerated().sorted { $0.element > $1.element }.prefix(top).map {
+                ClassScore(index: $0.offset, label: $0.offset < labels.count ? labels[$0.offset] : "class \($0.offset)",
+                           score: $0.element)
+            }
+        }
+    }
+
+    /// One call into OpenVINO with a batch no larger than maxBatch.
+    private func runBatch(_ input: UnsafeBufferPointer<Float>, count: Int) throws -> InferenceOutput {
+        let i = manifest.input
+        let dims: [Int64] = i.layout == .nchw ? [Int64(count), 3, Int64(i.height), Int64(i.width)]
+                                               : [Int64(count), Int64(i.height), Int64(i.width), 3]
+        return try requests.withRequest { request in
+            var shape = ov_shape_t()
+            try OpenVINOCore.check(ov_shape_create(4, dims, &shape), "describe the input shape")
+            defer { ov_shape_free(&shape) }
+            var tensor: OpaquePointer?
+            try OpenVINOCore.check(ov_tensor_create_from_host_ptr(F32, shape, UnsafeMutableRawPointer(mutating: input.baseAddress), &tensor),
+                                   "wrap the input tensor")
+            defer { ov_tensor_free(tensor) }
+            try OpenVINOCore.check(ov_infer_request_set_tensor(request, i.name, tensor), "set input '\(i.name)'")
+            try OpenVINOCore.check(ov_infer_request_infer(request), "run the model")
+            let (features, featureShape) = try readOutput(request, name: manifest.featureOutput)
+            guard featureShape.count == 2 || featureShape.count == 4, featureShape[0] == count else {
+                throw EmbeddingError.unexpectedOutput("'\(manifest.featureOutput)' has shape \(featureShape)")
+            }
+            let channels = featureShape[1]
+            guard channels == manifest.embeddingDimension else {
+                throw EmbeddingError.unexpectedOutput("'\(manifest.featureOutput)' has \(channels) channels, manifest says embeddingDimension \(manifest.embeddingDimension)")
+            }
+            var output = InferenceOutput(features: features, featureShape: featureShape, logits: nil, classCount: 0)
+            if manifest.featureLayout == .nhwc, featureShape.count == 4 {
+                output = InferenceOutput(features: Embedder.nhwcToNchw(features, shape: featureShape),
+                                         featureShape: [featureShape[0], featureShape[3], featureShape[1], featureShape[2]],
+                                         logits: nil, classCount: 0)
+            }
+            if let logitsName = manifest.logitsOutput {
+                let (logits, logitsShape) = try readOutput(request, name: logitsName)
+                output.logits = logits
+                output.classCount = logitsShape.count >= 2 ? logitsShape[1] : 0
+            }
+            return output
+        }
+    }
+
+    /// Copies a named output tensor out of a finished request.
+    private func readOutput(_ request: OpaquePointer, name: String) throws -> ([Float], [Int]) {
+        var tensor: OpaquePointer?
+        try OpenVINOCore.check(ov_infer_request_get_tensor(request, name, &tensor), "read output '\(name)'")
+        defer { ov_tensor_free(tensor) }
+        var shape = ov_shape_t()
+        try OpenVINOCore.check(ov_tensor_get_shape(tensor, &shape), "read the shape of '\(name)'")
+        defer { ov_shape_free(&shape) }
+        let dims = (0..<Int(shape.rank)).map { Int(shape.dims[$0]) }
+        var data: UnsafeMutableRawPointer?
+        try OpenVINOCore.check(ov_tensor_data(tensor, &data), "read the data of '\(name)'")
+        guard let data else { throw EmbeddingError.unexpectedOutput("'\(name)' has no data") }
+        let count = dims.reduce(1, *)
+        return (Array(UnsafeBufferPointer(start: data.assumingMemoryBound(to: Float.self), count: count)), dims)
+    }
+
+    private static func nhwcToNchw(_ values: [Float], shape: [Int]) -> [Float] {
+        let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
+        var out = [Float](repeating: 0, count: values.count)
+        for b in 0..<n { for y in 0..<h { for x in 0..<w { for ch in 0..<c {
+            out[((b * c + ch) * h + y) * w + x] = values[((b * h + y) * w + x) * c + ch]
+        } } } }
+        return out
+    }
+
+    private static func readLabels(manifest: ModelManifest, directory: URL) -> [String] {
+        guard let file = manifest.labels,
+              let text = try? String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8) else { return [] }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }.filter { !$0.isEmpty }
+    }
+}
+
+/// One predicted class.
+public struct ClassScore: Sendable, Codable, Equatable {
+    /// Class index in the model's label list.
+    public let index: Int
+    /// Class name.
+    public let label: String
+    /// Probability, 0…1.
+    public let score: Float
+}
+
+extension InferenceOutput {
+    /// Appends another batch's outputs.
+    mutating func append(_ other: InferenceOutput) {
+        features += other.features
+        featureShape[0] += other.featureShape[0]
+        if let more = other.logits { logits = (logits ?? []) + more }
+    }
+}

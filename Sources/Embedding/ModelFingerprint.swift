@@ -1,0 +1,30 @@
+import Foundation
+
+/// A short, stable fingerprint of a model (its manifest bytes and the size and head of its weights
+/// file), so vectors from different models or versions are never mixed.
+enum ModelFingerprint {
+    static func of(directory: URL, manifest: ModelManifest) -> String {
+        var hash = FNV1a()
+        if let bytes = try? Data(contentsOf: directory.appendingPathComponent("manifest.json")) { hash.add(bytes) }
+        let modelURL = directory.appendingPathComponent(manifest.model)
+        if let size = (try? FileManager.default.attributesOfItem(atPath: modelURL.path))?[.size] as? NSNumber {
+            hash.add(Data(size.stringValue.utf8))
+        }
+        if let handle = try? FileHandle(forReadingFrom: modelURL) {
+            if let head = try? handle.read(upToCount: 1 << 20) { hash.add(head) }
+            try? handle.close()
+        }
+        return String(format: "%016llx", hash.value).prefix(12).description
+    }
+}
+
+/// 64-bit FNV-1a: fast, non-cryptographic.
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add(_ data: Data) {
+        for byte in data {
+            value ^= UInt64(byte)
+            value &*= 0x0000_0100_0000_01B3
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import COpenVINO
+import Foundation
+import OpenVINOShim
+
+/// The process-wide OpenVINO runtime: reads models and compiles them for the CPU.
+final class OpenVINOCore: @unchecked Sendable {
+    /// One core per process; OpenVINO's core is thread-safe.
+    static let shared: Result<OpenVINOCore, EmbeddingError> = Result { try OpenVINOCore() }.mapError {
+        $0 as? EmbeddingError ?? .runtime(operation: "start", message: "\($0)")
+    }
+
+    let core: OpaquePointer
+
+    private init() throws {
+        var core: OpaquePointer?
+        try OpenVINOCore.check(ov_core_create(&core), "start the runtime")
+        guard let core else { throw EmbeddingError.runtime(operation: "start the runtime", message: "no core") }
+        self.core = core
+    }
+
+    deinit { ov_core_free(core) }
+
+    /// The CPU's optimisation capabilities, e.g. ["FP32", "BF16", "INT8", …].
+    lazy var cpuCapabilities: [String] = {
+        var value: UnsafeMutablePointer<CChar>?
+        guard ov_core_get_property(core, "CPU", "OPTIMIZATION_CAPABILITIES", &value) == OK, let value else { return [] }
+        defer { ov_free(value) }
+        return String(cString: value).split(separator: " ").map(String.init)
+    }()
+
+    /// The CPU's name as OpenVINO reports it.
+    var cpuName: String {
+        var value: UnsafeMutablePointer<CChar>?
+        guard ov_core_get_property(core, "CPU", "FULL_DEVICE_NAME", &value) == OK, let value else { return "CPU" }
+        defer { ov_free(value) }
+        return String(cString: value)
+    }
+
+    /// Resolves `.auto` to bf16 where the CPU computes in bf16 natively.
+    func resolve(_ precision: Precision) -> Precision {
+        guard precision == .auto else { return precision }
+        return cpuCapabilities.contains("BF16") ? .bf16 : .f32
+    }
+
+    /// Reads an ONNX (or OpenVINO IR) model file.
+    func readModel(at path: String) throws -> OpaquePointer {
+        var model: OpaquePointer?
+        try OpenVINOCore.check(ov_core_read_model(core, path, nil, &model), "read \(path)")
+        guard let model else { throw EmbeddingError.runtime(operation: "read \(path)", message: "no model") }
+        return model
+    }
+
+    /// Compiles a model for the CPU.
+    func compile(_ model: OpaquePointer, precision: Precision, threads: Int, hint: String) throws -> OpaquePointer {
+        var compiled: OpaquePointer?
+        let status = precision.hint.withCString { precisionHint in
+            hint.withCString { performanceHint in
+                var options = lk_ov_compile_options(precision: precisionHint, performance_hint: performanceHint,
+                                                    num_threads: Int32(threads), num_streams: 0)
+                return lk_ov_compile_model(core, model, "CPU", &options, &compiled)
+            }
+        }
+        try OpenVINOCore.check(status, "compile the model for the CPU")
+        guard let compiled else { throw EmbeddingError.runtime(operation: "compile", message: "no compiled model") }
+        return compiled
+    }
+
+    /// Throws the runtime's own message when a call did not succeed.
+    static func check(_ status: ov_status_e, _ operation: String) throws {
+        guard status != OK else { return }
+        var message = ""
+        if let last = ov_get_last_err_msg() { message = String(cString: last) }
+        if message.isEmpty, let info = ov_get_error_info(status) { message = String(cString: info) }
+        throw EmbeddingError.runtime(operation: operation, message: message.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Catalog
+import Dispatch
+import Foundation
+import Service
+
+/// `lookalike index SOURCE`: imports a catalog, incrementally and resumably.
+struct IndexCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Import a catalog: a folder of images, a Kaggle 'Fashion Product Images' folder (images/ + styles.csv), "
+            + "a CSV/JSONL manifest (id, image, metadata…), or fashion-mnist:train|test|all.",
+        discussion: "Unchanged images are skipped; changed ones re-embedded; --prune removes products the source no longer lists. "
+            + "Ctrl-C stops after the batch in flight; run the same command again to finish.")
+
+    @Argument(help: "The catalog to import.")
+    var source: String
+
+    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Flag(help: "Remove stored products that the source no longer lists.")
+    var prune = false
+
+    @Option(help: "Images per model call and per stored transaction.")
+    var batch = 32
+
+    @Option(help: "Import at most this many items (a trial run).")
+    var limit: Int?
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func run() async throws {
+        guard batch > 0, batch <= 256 else { throw ValidationError("--batch must be 1…256") }
+        let catalogSource = try Catalog.source(for: source)
+        let store = try catalog.open()
+        let embedder = try modelOptions.load()
+        var options = ImportOptions()
+        options.batchSize = batch
+        options.prune = prune
+        options.limit = limit
+        options.assetsDirectory = catalog.assetsDirectory
+        let stop = StopFlag()
+        let signals = SignalWatcher(stop: stop)
+        defer { signals.cancel() }
+        let bar = ProgressBar()
+        printError("importing \(catalogSource.description) into \(catalog.db) with \(embedder.manifest.name) (\(embedder.precision.rawValue), \(embedder.pooling) pooling)")
+        let summary = try await ImportPipeline(store: store, embedder: embedder, options: options)
+            .run(source: catalogSource, progress: bar, stop: stop)
+        bar.finish()
+        if json {
+            try JSONOutput.line(summary)
+        } else {
+            print(Self.describe(summary))
+        }
+        if summary.interrupted { throw ExitCode(130) }
+    }
+
+    static func describe(_ s: ImportSummary) -> String {
+        var lines = [
+            "\(s.interrupted ? "interrupted" : "done") in \(ProgressBar.duration(s.seconds)): "
+                + "\(s.indexed) indexed, \(s.unchanged) unchanged, \(s.failed) failed, \(s.removed) removed"
+                + String(format: " (%.1f images/s)", s.imagesPerSecond),
+        ]
+        if !s.failures.isEmpty {
+            lines.append("failures (first \(s.failures.count); all are stored with import run \(s.runID)):")
+            lines += s.failures.map { "  \($0)" }
+        }
+        if s.interrupted { lines.append("run the same command again to finish the import") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Turns the first Ctrl-C (or SIGTERM) into a polite stop; a second one exits at once.
+final class SignalWatcher: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(stop: StopFlag) {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                if stop.isStopped { exit(130) }
+                printError("\nstopping after the batch in flight (press Ctrl-C again to quit now)…")
+                stop.stop()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func cancel() { sources.forEach { $0.cancel() } }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `lookalike` command: reverse image search for fashion catalogs.
+@main
+struct Lookalike: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lookalike",
+        abstract: "Reverse image search for fashion catalogs.",
+        subcommands: [IndexCommand.self, EmbedCommand.self, ClassifyCommand.self, BenchCommand.self]
+    )
+}

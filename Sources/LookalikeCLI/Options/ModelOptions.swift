@@ -1,0 +1,34 @@
+import ArgumentParser
+import Embedding
+
+/// Options shared by every command that runs the model.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: "Model name (under models/) or a folder with manifest.json.")
+    var model: String = ModelLocator.defaultModel
+
+    @Option(name: .long, help: "Inference precision: f32, bf16 or auto (bf16 where the CPU has it).")
+    var precision: Precision = .auto
+
+    @Option(name: .long, help: "Inference threads (0 = all cores).")
+    var threads: Int = 0
+
+    @Option(name: .long, help: "Pooling of the feature map: avg, max, gem or gem:P (default: the model's).")
+    var pool: String?
+
+    /// Embedder options from the command line.
+    func embedderOptions() throws -> EmbedderOptions {
+        guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
+        var options = EmbedderOptions()
+        options.precision = precision
+        options.threads = threads
+        if let pool { options.pooling = try Pooling(parsing: pool) }
+        return options
+    }
+
+    /// Loads the model.
+    func load() throws -> Embedder {
+        try Embedder(model: model, options: embedderOptions())
+    }
+}
+
+extension Precision: ExpressibleByArgument {}

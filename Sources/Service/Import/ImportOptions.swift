@@ -1,0 +1,63 @@
+import Foundation
+
+/// How an import runs.
+public struct ImportOptions: Sendable {
+    /// Images embedded per model call and per stored transaction.
+    public var batchSize: Int = 32
+    /// Decoding threads (0 = one per core).
+    public var decodeThreads: Int = 0
+    /// Decoded images allowed to wait for the model; bounds memory on any catalog size.
+    public var maxInFlight: Int = 256
+    /// Remove stored products the source no longer lists (only after a complete run).
+    public var prune: Bool = false
+    /// Where images that exist only as pixels (Fashion-MNIST) are written as PNG files.
+    public var assetsDirectory: URL?
+    /// Stop after this many items (for trials); nil = all.
+    public var limit: Int?
+
+    /// Default options.
+    public init() {}
+}
+
+/// What an import did, printed at the end and saved with the run.
+public struct ImportSummary: Sendable, Codable {
+    /// The import run's id in the store.
+    public var runID: Int64
+    /// The source's description.
+    public var source: String
+    /// Items newly embedded or re-embedded because their image changed.
+    public var indexed: Int = 0
+    /// Items skipped because their image is unchanged.
+    public var unchanged: Int = 0
+    /// Items that could not be imported (reasons in `failures`).
+    public var failed: Int = 0
+    /// Stored products removed because the source no longer lists them (`--prune`).
+    public var removed: Int = 0
+    /// Whether the run was stopped before the end (Ctrl-C).
+    public var interrupted: Bool = false
+    /// Wall-clock seconds.
+    public var seconds: Double = 0
+    /// The first failures (all are stored with the run).
+    public var failures: [String] = []
+
+    /// Items embedded per second.
+    public var imagesPerSecond: Double { seconds > 0 ? Double(indexed) / seconds : 0 }
+}
+
+/// Receives progress while an import runs (the CLI draws a progress bar).
+public protocol ImportProgress: Sendable {
+    /// Called every few hundred milliseconds and once at the end; `total` is nil while unknown.
+    func update(done: Int, total: Int?, summary: ImportSummary)
+}
+
+/// A stop request shared with a signal handler: set it, and the import ends after the batch in flight.
+public final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+    /// Creates an unset flag.
+    public init() {}
+    /// Asks the import to stop.
+    public func stop() { lock.lock(); stopped = true; lock.unlock() }
+    /// Whether a stop was asked for.
+    public var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+}

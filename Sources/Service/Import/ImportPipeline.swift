@@ -1,0 +1,165 @@
+import Catalog
+import Embedding
+import Foundation
+import Imaging
+
+/// Turns a catalog source into stored products and vectors: incremental (unchanged images are
+/// skipped by content hash), resumable (each batch is one transaction, so an interrupted run
+/// loses nothing and duplicates nothing; rerunning finishes the job), and fault-tolerant (a bad
+/// item is recorded with its reason and the import goes on).
+///
+/// Decoding runs on all cores, feeding batched inference through a bounded channel.
+public final class ImportPipeline: Sendable {
+    let store: any CatalogStore
+    let embedder: Embedder
+    let options: ImportOptions
+
+    /// Creates a pipeline writing to `store` with vectors from `embedder`.
+    public init(store: any CatalogStore, embedder: Embedder, options: ImportOptions = .init()) {
+        self.store = store
+        self.embedder = embedder
+        self.options = options
+    }
+
+    /// Messages from decoding threads to the storing loop.
+    private enum Event: Sendable {
+        case prepared(PreparedItem)
+        case problem(SourceProblem)
+        case listingFailed(String)
+    }
+
+    /// Imports everything `source` lists; stops early (after the batch in flight) when `stop` is set.
+    public func run(source: any CatalogSource, progress: (any ImportProgress)? = nil, stop: StopFlag = StopFlag()) async throws -> ImportSummary {
+        let started = Date()
+        try await markAbandonedRuns()
+        let known = try await store.contentHashes(modelKey: embedder.modelKey)
+        let entries = try source.items()
+        let runID = try await store.startImportRun(source: source.description)
+        var summary = ImportSummary(runID: runID, source: source.description)
+        if let assets = options.assetsDirectory {
+            try FileManager.default.createDirectory(at: assets, withIntermediateDirectories: true)
+        }
+        let listed = Self.count(source)
+        let total = options.limit.map { limit in listed.map { min($0, limit) } ?? limit } ?? listed
+
+        let channel = BoundedChannel<Event>(capacity: max(options.maxInFlight, options.batchSize))
+        startProducer(entries: entries, known: known, channel: channel, stop: stop)
+
+        var batch: [(product: Product, vector: RGBImage)] = []
+        var failures: [ImportFailure] = []
+        var seen = Set<String>()
+        var done = 0
+        var lastReport = Date.distantPast
+        var listingError: String?
+
+        func fail(_ item: String, _ reason: String) {
+            summary.failed += 1
+            failures.append(ImportFailure(runID: runID, item: item, reason: reason))
+            if summary.failures.count < 20 { summary.failures.append("\(item): \(reason)") }
+        }
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let vectors = try embedder.embed(batch.map(\.vector))
+            try await store.upsert(zip(batch, vectors).map { ($0.product, $1) }, modelKey: embedder.modelKey)
+            summary.indexed += batch.count
+            batch.removeAll(keepingCapacity: true)
+            if !failures.isEmpty {
+                try await store.recordFailures(failures)
+                failures.removeAll()
+            }
+        }
+
+        for await event in channel.values {
+            switch event {
+            case .problem(let problem):
+                fail(problem.item, problem.reason)
+            case .listingFailed(let reason):
+                listingError = reason
+            case .prepared(let item):
+                done += 1
+                switch item {
+                case .unchanged(let id):
+                    seen.insert(id)
+                    summary.unchanged += 1
+                case .failed(let id, let reason):
+                    seen.insert(id)
+                    fail(id, reason)
+                case .ready(let product, let image):
+                    guard seen.insert(product.id).inserted else {
+                        fail(product.id, "duplicate id: another item with this id came earlier (\(product.imagePath ?? "pixels"))")
+                        continue
+                    }
+                    batch.append((product, image))
+                    if batch.count >= options.batchSize { try await flush() }
+                }
+            }
+            if let progress, Date().timeIntervalSince(lastReport) > 0.25 {
+                lastReport = Date()
+                summary.seconds = Date().timeIntervalSince(started)
+                progress.update(done: done, total: total, summary: summary)
+            }
+        }
+        try await flush()
+        if !failures.isEmpty { try await store.recordFailures(failures) }
+        if let listingError { fail(source.description, listingError) }
+
+        summary.interrupted = stop.isStopped
+        if options.prune, !summary.interrupted, listingError == nil, options.limit == nil {
+            let stale = try await store.allProductIDs().filter { !seen.contains($0) }
+            summary.removed = try await store.remove(ids: stale)
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        progress?.update(done: done, total: total, summary: summary)
+        let status: ImportStatus = summary.interrupted ? .interrupted : .completed
+        try await store.finishImportRun(id: runID, status: status, counts: ImportCounts(
+            indexed: summary.indexed, unchanged: summary.unchanged, failed: summary.failed, removed: summary.removed))
+        return summary
+    }
+
+    /// Lists entries on a thread of its own and decodes items on all cores.
+    private func startProducer(entries: AnySequence<SourceEntry>, known: [String: String], channel: BoundedChannel<Event>, stop: StopFlag) {
+        let threads = options.decodeThreads > 0 ? options.decodeThreads : ProcessInfo.processInfo.activeProcessorCount
+        let limit = options.limit ?? Int.max
+        let embedder = self.embedder, assets = options.assetsDirectory
+        let thread = Thread {
+            let queue = DispatchQueue(label: "lookalike.decode", attributes: .concurrent)
+            let group = DispatchGroup()
+            let workers = DispatchSemaphore(value: threads)
+            var listed = 0
+            for entry in entries {
+                if stop.isStopped || listed >= limit { break }
+                switch entry {
+                case .problem(let problem):
+                    channel.send(.problem(problem))
+                case .item(let item):
+                    listed += 1
+                    workers.wait()
+                    queue.async(group: group) {
+                        let prepared = PreparedItem.prepare(item, storedHash: known[item.id], embedder: embedder, assets: assets)
+                        workers.signal()
+                        channel.send(.prepared(prepared))
+                    }
+                }
+            }
+            group.wait()
+            channel.finish()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Counts the items a source lists (cheap next to embedding them); nil if listing fails.
+    static func count(_ source: any CatalogSource) -> Int? {
+        guard let entries = try? source.items() else { return nil }
+        var n = 0
+        for case .item in entries { n += 1 }
+        return n
+    }
+
+    /// Runs left "running" by a process that was killed are marked interrupted.
+    private func markAbandonedRuns() async throws {
+        for run in try await store.lastImportRuns(limit: 20) where run.status == .running {
+            try await store.finishImportRun(id: run.id, status: .interrupted, counts: run.counts)
+        }
+    }
+}

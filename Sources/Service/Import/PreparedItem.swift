@@ -1,0 +1,51 @@
+import Catalog
+import Embedding
+import Foundation
+import Imaging
+
+/// A source item read, hashed and decoded for the model — or found unchanged, or failed.
+enum PreparedItem: Sendable {
+    /// The image's content hash matches what is stored: nothing to do.
+    case unchanged(id: String)
+    /// Ready for the model.
+    case ready(Product, RGBImage)
+    /// Could not be read or decoded; the reason is for the person running the import.
+    case failed(id: String, reason: String)
+
+    /// Reads the item's bytes once, hashes them, and decodes them unless the stored hash matches.
+    /// Pixel-only items (Fashion-MNIST) are encoded as PNG and written to `assets` so pages can show them.
+    static func prepare(_ item: SourceItem, storedHash: String?, embedder: Embedder, assets: URL?) -> PreparedItem {
+        var product = Product(id: item.id, title: item.title, attributes: item.attributes)
+        do {
+            let encoded: EncodedImage
+            switch item.image {
+            case .file(let url):
+                encoded = try EncodedImage(contentsOf: url, limits: embedder.options.limits)
+                product.imagePath = url.path
+                product.contentHash = ContentHash.hex(of: encoded.data)
+            case .grayscalePixels(let width, let height, let pixels):
+                product.contentHash = try item.image.contentHash()
+                if storedHash == product.contentHash { return .unchanged(id: item.id) }
+                let png = try PNGEncoder.encode(pixels: pixels, width: width, height: height, bands: 1)
+                if let assets {
+                    let file = assets.appendingPathComponent(AssetName.fileName(for: item.id) + ".png")
+                    try png.write(to: file, options: .atomic)
+                    product.imagePath = file.path
+                }
+                encoded = EncodedImage(data: png, name: item.id)
+            }
+            if storedHash == product.contentHash { return .unchanged(id: item.id) }
+            return .ready(product, try embedder.decode(encoded))
+        } catch {
+            return .failed(id: item.id, reason: "\(error)")
+        }
+    }
+}
+
+/// Safe file names for product ids.
+enum AssetName {
+    /// The id with anything but letters, digits, '-', '_' and '.' replaced by '_'.
+    static func fileName(for id: String) -> String {
+        String(id.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+    }
+}
