@@ -5,8 +5,10 @@
 #
 # Each repeat runs bench/embed_baselines.py and `lookalike bench embed --model
 # MODEL_DIR --json` (both print one JSON object per line), alternating which
-# goes first, then prints the median images/s per runtime, precision and batch,
-# and the ratios lookalike / openvino-python bf16 and lookalike / onnxruntime f32.
+# goes first, then prints per runtime, precision and batch the median over the
+# repeats of images/s (from each line's median_ms_per_batch when it has one, else
+# ms_per_batch), and the ratios lookalike / openvino-python bf16 and
+# lookalike / onnxruntime f32.
 # Environment: LOOKALIKE (binary, default .build/release/lookalike),
 # LOOKALIKE_BENCH_ARGS (extra arguments for it), PYTHON (default .venv/bin/python).
 set -euo pipefail
@@ -54,7 +56,7 @@ for ((i = 1; i <= REPEAT; i++)); do
 done
 
 "$PYTHON" - "$results" <<'PY'
-"""Medians per (runtime, precision, batch) and the lookalike ratios."""
+"""Medians over repeats per (runtime, precision, batch), and the lookalike ratios."""
 import json
 import statistics
 import sys
@@ -65,7 +67,9 @@ for line in open(sys.argv[1]):
     try:
         row = json.loads(line)
         key = (row["runtime"], row["precision"], int(row["batch"]))
-        samples[key].append((float(row["images_per_s"]), float(row["ms_per_batch"])))
+        # Per-run medians when the line has them (robust to other load), else means.
+        ms = float(row.get("median_ms_per_batch", row["ms_per_batch"]))
+        samples[key].append((key[2] * 1000.0 / ms, ms))
     except (ValueError, KeyError, TypeError):
         continue  # not a result line
 if not samples:
