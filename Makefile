@@ -4,7 +4,6 @@ ROOT := $(abspath .)
 export PKG_CONFIG_PATH := $(ROOT)/.deps/pkgconfig:$(PKG_CONFIG_PATH)
 SWIFT_FLAGS ?=
 BIN := .build/release/lookalike
-DEMO_IMAGE := testdata/photos/chelsea.png
 
 .PHONY: setup build release test demo bench-embed clean
 
@@ -24,10 +23,14 @@ release: setup
 test: setup
 	swift test $(SWIFT_FLAGS)
 
-## demo: set up, build, classify and embed a sample photo
+## demo: set up, build, import Fashion-MNIST (60k products; incremental, so reruns are quick) and serve the page
+DEMO_DB ?= demo/lookalike.db
+DEMO_PORT ?= 8080
 demo: release
-	$(BIN) classify $(DEMO_IMAGE)
-	$(BIN) embed --json $(DEMO_IMAGE) | cut -c1-160
+	@mkdir -p $(dir $(DEMO_DB))
+	$(BIN) index fashion-mnist:train --db $(DEMO_DB)
+	@echo "Lookalike demo: open http://127.0.0.1:$(DEMO_PORT) (Ctrl-C stops)"
+	$(BIN) serve --db $(DEMO_DB) --host 127.0.0.1 --port $(DEMO_PORT)
 
 ## bench-embed: Lookalike against OpenVINO-Python and onnxruntime on the same model
 bench-embed: release

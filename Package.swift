@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Lookalike: reverse image search for fashion catalogs.
 // Layers, imports only downward:
-//   LookalikeCLI → Service → Search + Catalog → Embedding → Imaging → C shims (libvips, OpenVINO)
+//   LookalikeCLI → Web → Service → Search + Catalog → Embedding → Imaging → C shims (libvips, OpenVINO)
 import PackageDescription
 
 let package = Package(
@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // --- C: libvips (pkg-config "vips") and a thin shim over its variadic API.
@@ -48,9 +50,10 @@ let package = Package(
         // --- Tests, one target per layer.
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Catalog", "Search", "Embedding", "Imaging"]),
+        .testTarget(name: "CLITests", dependencies: ["LookalikeCLI", "Catalog"]),
     ],
     swiftLanguageModes: [.v5]
 )

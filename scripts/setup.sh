@@ -14,6 +14,7 @@ APT_PACKAGES=(
   dataset-fashion-mnist                             # demo catalog and eval data
   python3 python3-venv                              # model conversion tooling
   sqlite3                                           # inspecting catalogs
+  chromium chromium-driver                          # real-browser tests of the web page
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -6,6 +6,7 @@ struct Lookalike: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lookalike",
         abstract: "Reverse image search for fashion catalogs.",
-        subcommands: [IndexCommand.self, EmbedCommand.self, ClassifyCommand.self, BenchCommand.self]
+        subcommands: [IndexCommand.self, SearchCommand.self, SimilarCommand.self, StatsCommand.self, RemoveCommand.self, EvalCommand.self,
+                      EmbedCommand.self, ClassifyCommand.self, BenchCommand.self]
     )
 }

@@ -30,7 +30,7 @@ public struct KaggleFashionSource: CatalogSource {
         guard let header = reader.next() else {
             throw CatalogSourceError.malformed(file: csvURL.path, reason: "the file is empty (expected a header row)")
         }
-        let columns = header.fields
+        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         guard let idColumn = columns.firstIndex(of: "id"), let nameColumn = columns.firstIndex(of: "productDisplayName") else {
             throw CatalogSourceError.missingColumns(
                 file: csvURL.path, missing: ["id", "productDisplayName"].filter { !columns.contains($0) }, found: columns)
@@ -38,7 +38,7 @@ public struct KaggleFashionSource: CatalogSource {
         let images = root.appendingPathComponent("images")
         return AnySequence(AnyIterator<SourceEntry> {
             while let record = reader.next() {
-                if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // blank line
+                if record.fields.count == 1 && record.fields[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }  // blank line
                 return Self.entry(for: record, columns: columns, idColumn: idColumn, nameColumn: nameColumn, images: images)
             }
             if let error = reader.takeError() {
@@ -64,6 +64,7 @@ public struct KaggleFashionSource: CatalogSource {
             let name = fields[nameColumn ... nameColumn + extra].joined(separator: ",")
             fields.replaceSubrange(nameColumn ... nameColumn + extra, with: [name])
         }
+        fields = fields.map { $0.trimmingCharacters(in: .whitespaces) }
         let id = fields[idColumn]
         if id.isEmpty {
             return .problem(SourceProblem(item: location, reason: "the id is empty"))

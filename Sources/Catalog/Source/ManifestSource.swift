@@ -45,7 +45,7 @@ public struct ManifestSource: CatalogSource {
         guard let header = reader.next() else {
             throw CatalogSourceError.malformed(file: file.path, reason: "the file is empty (expected a header row with id and image)")
         }
-        let columns = header.fields
+        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         let lowered = columns.map { $0.lowercased() }
         guard let idColumn = lowered.firstIndex(of: "id"), let imageColumn = lowered.firstIndex(of: "image") else {
             throw CatalogSourceError.missingColumns(file: file.path, missing: ["id", "image"].filter { !lowered.contains($0) },
@@ -55,22 +55,23 @@ public struct ManifestSource: CatalogSource {
         let folder = file.deletingLastPathComponent()
         return AnySequence(AnyIterator<SourceEntry> {
             while let record = reader.next() {
-                if record.fields.count == 1 && record.fields[0].isEmpty { continue }
+                if record.fields.count == 1 && record.fields[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
                 let location = "\(fileName) line \(record.line)"
                 if record.unterminatedQuote {
                     return .problem(SourceProblem(item: location, reason: "a quoted field is never closed"))
                 }
-                guard record.fields.count == columns.count else {
+                let fields = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+                guard fields.count == columns.count else {
                     return .problem(SourceProblem(item: location,
-                                                  reason: "expected \(columns.count) fields, found \(record.fields.count)"))
+                                                  reason: "expected \(columns.count) fields, found \(fields.count)"))
                 }
                 var attributes: [String: String] = [:]
                 for (index, column) in columns.enumerated()
-                where index != idColumn && index != imageColumn && index != titleColumn && !record.fields[index].isEmpty {
-                    attributes[column] = record.fields[index]
+                where index != idColumn && index != imageColumn && index != titleColumn && !fields[index].isEmpty {
+                    attributes[column] = fields[index]
                 }
-                return Self.entry(id: record.fields[idColumn], image: record.fields[imageColumn],
-                                  title: titleColumn.map { record.fields[$0] }, attributes: attributes,
+                return Self.entry(id: fields[idColumn], image: fields[imageColumn],
+                                  title: titleColumn.map { fields[$0] }, attributes: attributes,
                                   location: location, folder: folder)
             }
             if let error = reader.takeError() {

@@ -17,22 +17,22 @@ enum PreparedItem: Sendable {
     static func prepare(_ item: SourceItem, storedHash: String?, embedder: Embedder, assets: URL?) -> PreparedItem {
         var product = Product(id: item.id, title: item.title, attributes: item.attributes)
         do {
-            let encoded: EncodedImage
-            switch item.image {
-            case .file(let url):
-                encoded = try EncodedImage(contentsOf: url, limits: embedder.options.limits)
-                product.imagePath = url.path
-                product.contentHash = ContentHash.hex(of: encoded.data)
-            case .grayscalePixels(let width, let height, let pixels):
+            if case .grayscalePixels = item.image {
+                // Hash the pixels first: unchanged items then cost no PNG encoding.
                 product.contentHash = try item.image.contentHash()
                 if storedHash == product.contentHash { return .unchanged(id: item.id) }
-                let png = try PNGEncoder.encode(pixels: pixels, width: width, height: height, bands: 1)
+            }
+            let encoded = try item.encodedImage(limits: embedder.options.limits)
+            switch item.image {
+            case .file(let url):
+                product.imagePath = url.path
+                product.contentHash = ContentHash.hex(of: encoded.data)
+            case .grayscalePixels:
                 if let assets {
                     let file = assets.appendingPathComponent(AssetName.fileName(for: item.id) + ".png")
-                    try png.write(to: file, options: .atomic)
+                    try encoded.data.write(to: file, options: .atomic)
                     product.imagePath = file.path
                 }
-                encoded = EncodedImage(data: png, name: item.id)
             }
             if storedHash == product.contentHash { return .unchanged(id: item.id) }
             return .ready(product, try embedder.decode(encoded))

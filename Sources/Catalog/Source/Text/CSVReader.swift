@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads CSV records lazily from a file: comma-separated, `"quoted, fields"` with `""` escapes,
-/// quoted fields spanning lines, a UTF-8 BOM and CRLF line ends. Unquoted fields are trimmed.
+/// quoted fields spanning lines, a UTF-8 BOM and CRLF line ends. Fields are returned untrimmed.
 final class CSVReader: Sequence, IteratorProtocol {
     /// One record: its fields and the line it starts on.
     struct Record {
@@ -86,9 +86,7 @@ final class CSVReader: Sequence, IteratorProtocol {
         }
 
         private mutating func endField() {
-            var text = String(String.UnicodeScalarView(current))
-            if !fieldWasQuoted { text = text.trimmingCharacters(in: .whitespaces) }
-            fields.append(text)
+            fields.append(String(String.UnicodeScalarView(current)))
             current.removeAll(keepingCapacity: true)
             fieldWasQuoted = false
             afterClosingQuote = false

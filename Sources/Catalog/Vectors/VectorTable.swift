@@ -25,8 +25,8 @@ public struct VectorTable: Sendable {
     /// Number of rows.
     public var count: Int { ids.count }
 
-    /// The vector of row `row`.
-    public func vector(at row: Int) -> ArraySlice<Float> {
-        vectors[row * dimension ..< (row + 1) * dimension]
+    /// A copy of the vector of row `row`.
+    public func vector(at row: Int) -> [Float] {
+        Array(vectors[row * dimension ..< (row + 1) * dimension])
     }
 }

@@ -4,12 +4,12 @@ import Foundation
 ///
 /// Written with integer arithmetic rather than `Float16` so it behaves the same on every
 /// platform (`Float16` is unavailable on Intel Macs) and rounds to nearest, ties to even.
-enum Float16Codec {
+public enum Float16Codec {
     /// Largest finite half-float value.
-    static let maximum: Float = 65504
+    public static let maximum: Float = 65504
 
     /// The half-float bit pattern nearest to `value` (overflow → ±infinity).
-    static func halfBits(_ value: Float) -> UInt16 {
+    public static func halfBits(_ value: Float) -> UInt16 {
         let bits = value.bitPattern
         let sign = UInt16(truncatingIfNeeded: (bits >> 16) & 0x8000)
         let exponent = Int((bits >> 23) & 0xff)
@@ -36,7 +36,7 @@ enum Float16Codec {
 
     /// The Float value of a half-float bit pattern (exact).
     @inline(__always)
-    static func float(fromHalfBits half: UInt16) -> Float {
+    public static func float(fromHalfBits half: UInt16) -> Float {
         let sign = UInt32(half & 0x8000) << 16
         if half & 0x7c00 == 0x7c00 {
             return Float(bitPattern: sign | 0x7f80_0000 | (UInt32(half & 0x3ff) << 13))
@@ -47,7 +47,7 @@ enum Float16Codec {
     }
 
     /// Encodes a vector as a blob of `2 * vector.count` bytes.
-    static func encode(_ vector: [Float]) -> Data {
+    public static func encode(_ vector: [Float]) -> Data {
         var data = Data(count: vector.count * 2)
         data.withUnsafeMutableBytes { raw in
             for (index, value) in vector.enumerated() {
@@ -57,17 +57,24 @@ enum Float16Codec {
         return data
     }
 
+    /// Every half-float bit pattern's Float value (256 KiB), so decoding is one table load per value.
+    static let table: [Float] = (0 ... UInt16.max).map(float(fromHalfBits:))
+
     /// Decodes `count` half floats from `bytes` into `destination`.
     static func decode(_ bytes: UnsafeRawBufferPointer, count: Int, into destination: UnsafeMutablePointer<Float>) {
         precondition(bytes.count >= count * 2, "Float16Codec.decode: blob too short")
-        for index in 0..<count {
-            let half = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
-            destination[index] = float(fromHalfBits: half)
+        guard let source = bytes.baseAddress else { return }
+        table.withUnsafeBufferPointer { table in
+            guard let values = table.baseAddress else { return }
+            for index in 0 ..< count {
+                let half = UInt16(littleEndian: source.loadUnaligned(fromByteOffset: index &* 2, as: UInt16.self))
+                destination[index] = values[Int(half)]
+            }
         }
     }
 
     /// Decodes a whole blob into a new array.
-    static func decode(_ data: Data) -> [Float] {
+    public static func decode(_ data: Data) -> [Float] {
         let count = data.count / 2
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             data.withUnsafeBytes { raw in

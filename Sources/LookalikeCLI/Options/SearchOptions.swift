@@ -1,0 +1,37 @@
+import ArgumentParser
+import Search
+
+/// Options shared by the commands that search: how many, which products, how to score.
+struct SearchOptions: ParsableArguments {
+    @Option(name: .long, help: "Results per query.")
+    var k = 5
+
+    @Option(name: .customLong("where"), help: ArgumentHelp("Metadata filter KEY=VALUE; repeat for more (AND across keys, OR within one key).", valueName: "key=value"))
+    var filters: [String] = []
+
+    @Option(name: .long, help: "Score: cosine (the default) or euclidean (the original design's distance).")
+    var metric: VectorMetric = .cosine
+
+    @Option(name: .long, help: "How vectors are held in memory: f32, f16 or int8.")
+    var storage: VectorStorage = .float16
+
+    /// The filters as key → allowed values.
+    func parsedFilters() throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for filter in filters {
+            guard let equals = filter.firstIndex(of: "="), equals != filter.startIndex else {
+                throw ValidationError("--where takes KEY=VALUE (got '\(filter)')")
+            }
+            let key = String(filter[..<equals]), value = String(filter[filter.index(after: equals)...])
+            result[key, default: []].append(value)
+        }
+        return result
+    }
+
+    func validate() throws {
+        guard k >= 1, k <= 1000 else { throw ValidationError("--k must be between 1 and 1000") }
+    }
+}
+
+extension VectorMetric: ExpressibleByArgument {}
+extension VectorStorage: ExpressibleByArgument {}

@@ -1,0 +1,64 @@
+import Catalog
+import Dispatch
+import Search
+
+/// Measures retrieval quality on a labelled catalog: a result is relevant when it shares the
+/// query's value of a label field (e.g. `articleType`).
+public enum RetrievalEvaluation {
+    /// What one evaluation measured.
+    public struct Report: Sendable, Codable {
+        /// Queries scored (those with a label).
+        public var queries: Int
+        /// Catalog size.
+        public var catalog: Int
+        /// The label field.
+        public var label: String
+        /// Mean metrics over the queries.
+        public var metrics: RetrievalMetrics
+        /// Search throughput (vectors already computed).
+        public var queriesPerSecond: Double
+    }
+
+    /// Scores `queries` (or, when nil, every catalog item against the rest: leave-one-out).
+    public static func run(catalog: VectorTable, queries: SourceVectors?, label: String, metric: VectorMetric = .cosine,
+                           storage: VectorStorage = .float32, depth: Int = 100) -> Report {
+        var index = ExactIndex(dimension: catalog.dimension, storage: storage, metric: metric)
+        _ = index.add(catalog.vectors)
+        let catalogLabels = catalog.attributes.map { $0[label] }
+        var perLabel: [String: Int] = [:]
+        for case let value? in catalogLabels { perLabel[value, default: 0] += 1 }
+
+        let leaveOneOut = queries == nil
+        let queryLabels = queries?.attributes.map { $0[label] } ?? catalogLabels
+        let queryVectors = queries?.vectors ?? catalog.vectors
+        let dimension = catalog.dimension
+        let usable = queryLabels.indices.filter { queryLabels[$0] != nil }
+        let k = leaveOneOut ? depth + 1 : depth
+
+        var all: [RetrievalMetrics] = []
+        all.reserveCapacity(usable.count)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var searchNanoseconds: UInt64 = 0
+        for chunkStart in stride(from: 0, to: usable.count, by: 64) {
+            let rows = Array(usable[chunkStart..<min(chunkStart + 64, usable.count)])
+            var batch: [Float] = []
+            batch.reserveCapacity(rows.count * dimension)
+            for q in rows { batch += queryVectors[(q * dimension)..<((q + 1) * dimension)] }
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let results = index.search(batch: batch, k: k, filter: nil)
+            searchNanoseconds += DispatchTime.now().uptimeNanoseconds - t0
+            for (n, q) in rows.enumerated() {
+                guard let wanted = queryLabels[q] else { continue }
+                var hits = results[n]
+                if leaveOneOut { hits.removeAll { $0.row == q } }
+                let relevant = hits.prefix(depth).map { catalogLabels[$0.row] == wanted }
+                let available = (perLabel[wanted] ?? 0) - (leaveOneOut ? 1 : 0)
+                all.append(RetrievalMetrics(relevant: relevant, relevantInCatalog: available, depth: depth))
+            }
+        }
+        _ = start
+        let seconds = Double(searchNanoseconds) / 1e9
+        return Report(queries: all.count, catalog: catalog.count, label: label, metrics: .mean(all),
+                      queriesPerSecond: seconds > 0 ? Double(all.count) / seconds : 0)
+    }
+}

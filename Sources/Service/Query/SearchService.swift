@@ -1,0 +1,106 @@
+import Catalog
+import Embedding
+import Foundation
+import Imaging
+import Search
+
+/// Answers "what in the catalog looks like this photo?": decodes and embeds the query, searches
+/// the in-memory index of the catalog's vectors, and loads the matching products from the store.
+///
+/// Shared by the CLI and the web app; safe for many concurrent callers. Products can be added
+/// and removed while it serves (the store and the index change together).
+public final class SearchService: @unchecked Sendable {
+    /// Where products live.
+    public let store: any CatalogStore
+    /// The model that embeds queries and new products.
+    public let embedder: Embedder
+    /// How scores are computed.
+    public let metric: VectorMetric
+
+    private var index: CatalogIndex
+    private let lock = ReadWriteLock()
+
+    /// Loads every vector of the embedder's model key from the store into an index.
+    public init(store: any CatalogStore, embedder: Embedder, storage: VectorStorage = .float16, metric: VectorMetric = .cosine) async throws {
+        self.store = store
+        self.embedder = embedder
+        self.metric = metric
+        let table = try await store.loadVectors(modelKey: embedder.modelKey)
+        self.index = CatalogIndex(table: table, storage: storage, metric: metric)
+    }
+
+    /// Products searchable now.
+    public var count: Int { lock.read { index.count } }
+
+    /// Searches with an encoded photo.
+    public func search(image: EncodedImage, request: SearchRequest) async throws -> SearchResponse {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let pixels = try embedder.decode(image, region: request.region)
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        let vector = try embedder.embed([pixels])[0]
+        let t2 = DispatchTime.now().uptimeNanoseconds
+        let results = try await search(vector: vector, request: request)
+        let t3 = DispatchTime.now().uptimeNanoseconds
+        return SearchResponse(results: results, decodeMilliseconds: Double(t1 - t0) / 1e6,
+                              embedMilliseconds: Double(t2 - t1) / 1e6, searchMilliseconds: Double(t3 - t2) / 1e6)
+    }
+
+    /// Searches with a vector from the same model.
+    public func search(vector: [Float], request: SearchRequest) async throws -> [SearchResult] {
+        guard request.k >= 1, request.k <= 1000 else { throw QueryError.invalidParameter("k must be between 1 and 1000 (got \(request.k))") }
+        guard vector.count == embedder.dimension else {
+            throw QueryError.invalidParameter("vector has \(vector.count) values, the model makes \(embedder.dimension)")
+        }
+        let hits = try lock.read { () throws -> [(id: String, score: Float)] in
+            guard index.count > 0 else { throw QueryError.emptyCatalog(modelKey: embedder.modelKey) }
+            return index.search(vector, k: request.k, filters: request.filters, excluding: request.excluding)
+        }
+        let products = try await store.products(ids: hits.map(\.id))
+        let byID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return hits.compactMap { hit in byID[hit.id].map { SearchResult(product: $0, score: hit.score) } }
+    }
+
+    /// Products most like a catalog product (the product itself excluded).
+    public func similar(to id: String, request: SearchRequest) async throws -> [SearchResult] {
+        guard let vector = lock.read({ index.vector(for: id) }) else {
+            if try await store.product(id: id) == nil { throw QueryError.unknownProduct(id) }
+            throw QueryError.invalidParameter("product '\(id)' has no vector for this model; re-run `lookalike index`")
+        }
+        var request = request
+        request.excluding.insert(id)
+        return try await search(vector: vector, request: request)
+    }
+
+    /// Adds (or replaces) a product with its image: stored and searchable at once.
+    public func add(_ product: Product, image: EncodedImage) async throws {
+        let vector = try embedder.embed(image)
+        try await store.upsert([(product, vector)], modelKey: embedder.modelKey)
+        lock.write { index.add(id: product.id, attributes: product.attributes, vector: vector) }
+    }
+
+    /// Removes products from the store and the index; returns how many existed.
+    public func remove(ids: [String]) async throws -> Int {
+        let removed = try await store.remove(ids: ids)
+        lock.write { ids.forEach { index.remove(id: $0) } }
+        return removed
+    }
+}
+
+/// Many readers or one writer.
+final class ReadWriteLock: @unchecked Sendable {
+    private var lock = pthread_rwlock_t()
+    init() { pthread_rwlock_init(&lock, nil) }
+    deinit { pthread_rwlock_destroy(&lock) }
+
+    func read<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_rwlock_rdlock(&lock)
+        defer { pthread_rwlock_unlock(&lock) }
+        return try body()
+    }
+
+    func write<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_rwlock_wrlock(&lock)
+        defer { pthread_rwlock_unlock(&lock) }
+        return try body()
+    }
+}

@@ -1,0 +1,64 @@
+import Catalog
+import Imaging
+import Search
+
+/// A search request: what to find, how many and among which products.
+public struct SearchRequest: Sendable {
+    /// Results to return.
+    public var k: Int = 5
+    /// Attribute filters: AND across keys, OR across the values of one key.
+    public var filters: [String: [String]] = [:]
+    /// Only this part of the query image, if set.
+    public var region: CropRegion?
+    /// Product ids never returned (e.g. the product a "more like this" started from).
+    public var excluding: Set<String> = []
+
+    /// A request for the `k` best matches.
+    public init(k: Int = 5, filters: [String: [String]] = [:], region: CropRegion? = nil, excluding: Set<String> = []) {
+        self.k = k
+        self.filters = filters
+        self.region = region
+        self.excluding = excluding
+    }
+}
+
+/// One match: the product and its score.
+public struct SearchResult: Sendable {
+    /// The matching product.
+    public let product: Product
+    /// Cosine similarity (higher is closer) or Euclidean distance (lower is closer), per the service's metric.
+    public let score: Float
+}
+
+/// Matches plus where the time went.
+public struct SearchResponse: Sendable {
+    /// Best first.
+    public let results: [SearchResult]
+    /// Milliseconds spent decoding the query image.
+    public let decodeMilliseconds: Double
+    /// Milliseconds spent running the model.
+    public let embedMilliseconds: Double
+    /// Milliseconds spent searching the vectors and loading the products.
+    public let searchMilliseconds: Double
+}
+
+/// Why a query could not be answered, worded for the person asking.
+public enum QueryError: Error, CustomStringConvertible, Equatable {
+    /// The catalog has no vectors for the current model.
+    case emptyCatalog(modelKey: String)
+    /// No product has this id.
+    case unknownProduct(String)
+    /// A parameter is out of range.
+    case invalidParameter(String)
+
+    public var description: String {
+        switch self {
+        case .emptyCatalog(let key):
+            return "the catalog has no products indexed with this model (\(key)); run `lookalike index SOURCE` first"
+        case .unknownProduct(let id):
+            return "no product with id '\(id)'"
+        case .invalidParameter(let reason):
+            return reason
+        }
+    }
+}

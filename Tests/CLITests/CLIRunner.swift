@@ -1,0 +1,86 @@
+import Foundation
+import XCTest
+
+/// Runs the built `lookalike` binary (it sits beside the test bundle) as a user would.
+struct CLIRunner {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binary next to the running test executable.
+    static var binary: URL {
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return me.deletingLastPathComponent().appendingPathComponent("lookalike")
+    }
+
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs to completion (bounded by `timeout` seconds).
+    static func run(_ arguments: [String], in folder: URL, timeout: TimeInterval = 600) throws -> Output {
+        let process = try start(arguments, in: folder)
+        let deadline = Date().addingTimeInterval(timeout)
+        let out = process.outputs
+        while process.process.isRunning {
+            if Date() > deadline { process.process.terminate(); XCTFail("lookalike \(arguments) timed out"); break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        process.process.waitUntilExit()
+        return Output(status: process.process.terminationStatus, stdout: out.stdout(), stderr: out.stderr())
+    }
+
+    /// A started process whose output is collected in the background.
+    struct Running {
+        let process: Process
+        let outputs: Collected
+    }
+
+    /// Collects a process's output without blocking it.
+    final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        private var out = Data(), err = Data()
+        func append(_ data: Data, error: Bool) { lock.lock(); if error { err += data } else { out += data }; lock.unlock() }
+        func stdout() -> String { lock.lock(); defer { lock.unlock() }; return String(decoding: out, as: UTF8.self) }
+        func stderr() -> String { lock.lock(); defer { lock.unlock() }; return String(decoding: err, as: UTF8.self) }
+    }
+
+    static func start(_ arguments: [String], in folder: URL) throws -> Running {
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("lookalike binary not built at \(binary.path)") }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOOKALIKE_MODELS"] = root.appendingPathComponent("models").path
+        process.environment = environment
+        let collected = Collected()
+        let out = Pipe(), err = Pipe()
+        out.fileHandleForReading.readabilityHandler = { collected.append($0.availableData, error: false) }
+        err.fileHandleForReading.readabilityHandler = { collected.append($0.availableData, error: true) }
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return Running(process: process, outputs: collected)
+    }
+
+    /// Runs `sqlite3` on a database file (an independent reader of what the product wrote).
+    static func sqlite(_ db: URL, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [db.path, sql]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func temporaryFolder(_ test: XCTestCase) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lookalike-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        return folder
+    }
+}

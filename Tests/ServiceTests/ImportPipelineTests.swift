@@ -1,0 +1,117 @@
+import Catalog
+import Embedding
+import Foundation
+import Service
+import XCTest
+
+/// Imports are incremental, report bad items without stopping, prune on request, and resume.
+final class ImportPipelineTests: XCTestCase {
+    func makeCatalog() throws -> (folder: URL, store: SQLiteCatalogStore, pipeline: (Bool) throws -> ImportPipeline) {
+        let work = try ServiceFixtures.temporaryFolder(self)
+        let folder = work.appendingPathComponent("catalog")
+        try ServiceFixtures.copy([
+            ("chelsea.png", "cats/chelsea.png"), ("coffee.png", "coffee.png"), ("astronaut.png", "people/astronaut.png"),
+            ("not_an_image.jpg", "broken/page.jpg"), ("truncated.jpg", "broken/cut.jpg"), ("empty.jpg", "broken/empty.jpg"),
+        ], into: folder)
+        let store = try SQLiteCatalogStore(path: work.appendingPathComponent("catalog.db").path)
+        let embedder = try ServiceFixtures.embedder()
+        return (folder, store, { prune in
+            var options = ImportOptions()
+            options.prune = prune
+            options.batchSize = 2
+            return ImportPipeline(store: store, embedder: embedder, options: options)
+        })
+    }
+
+    func testFolderImportIsIncrementalAndReportsBadFiles() async throws {
+        let (folder, store, pipeline) = try makeCatalog()
+        let first = try await pipeline(false).run(source: FolderSource(root: folder))
+        XCTAssertEqual(first.indexed, 3)
+        XCTAssertEqual(first.failed, 3)
+        XCTAssertFalse(first.interrupted)
+        let ids = try await store.allProductIDs()
+        XCTAssertEqual(ids, ["cats/chelsea", "coffee", "people/astronaut"])
+        let failures = try await store.failures(runID: first.runID)
+        XCTAssertEqual(Set(failures.map(\.item)), ["broken/page", "broken/cut", "broken/empty"])
+        XCTAssertTrue(failures.contains { $0.item == "broken/page" && $0.reason.contains("is not an image") }, "\(failures)")
+        XCTAssertTrue(failures.contains { $0.item == "broken/empty" && $0.reason.contains("empty") }, "\(failures)")
+
+        let again = try await pipeline(false).run(source: FolderSource(root: folder))
+        XCTAssertEqual(again.indexed, 0)
+        XCTAssertEqual(again.unchanged, 3)
+
+        // A changed image is re-embedded; its vector changes with it.
+        let embedder = try ServiceFixtures.embedder()
+        let before = try await store.loadVectors(modelKey: embedder.modelKey)
+        try ServiceFixtures.copy([("rocket.jpg", "coffee.png")], into: folder)
+        let changed = try await pipeline(false).run(source: FolderSource(root: folder))
+        XCTAssertEqual(changed.indexed, 1)
+        XCTAssertEqual(changed.unchanged, 2)
+        let after = try await store.loadVectors(modelKey: embedder.modelKey)
+        let row = try XCTUnwrap(after.ids.firstIndex(of: "coffee"))
+        XCTAssertNotEqual(Array(before.vector(at: row)), Array(after.vector(at: row)))
+        XCTAssertEqual(after.count, 3, "re-embedding replaces, never duplicates")
+    }
+
+    func testPruneRemovesVanishedProductsOnlyWhenAsked() async throws {
+        let (folder, store, pipeline) = try makeCatalog()
+        _ = try await pipeline(false).run(source: FolderSource(root: folder))
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("coffee.png"))
+        let kept = try await pipeline(false).run(source: FolderSource(root: folder))
+        XCTAssertEqual(kept.removed, 0)
+        let countKept = try await store.count()
+        XCTAssertEqual(countKept, 3)
+        let pruned = try await pipeline(true).run(source: FolderSource(root: folder))
+        XCTAssertEqual(pruned.removed, 1)
+        let ids = try await store.allProductIDs()
+        XCTAssertEqual(ids, ["cats/chelsea", "people/astronaut"])
+    }
+
+    func testFashionMNISTItemsAreWrittenAsPNGs() async throws {
+        let work = try ServiceFixtures.temporaryFolder(self)
+        let store = try SQLiteCatalogStore(path: work.appendingPathComponent("f.db").path)
+        var options = ImportOptions()
+        options.limit = 40
+        options.assetsDirectory = work.appendingPathComponent("images")
+        let summary = try await ImportPipeline(store: store, embedder: try ServiceFixtures.embedder(), options: options)
+            .run(source: FashionMNISTSource(split: .test))
+        XCTAssertEqual(summary.indexed, 40)
+        let product = try await store.product(id: "test-0")
+        let item = try XCTUnwrap(product)
+        XCTAssertEqual(item.attributes["articleType"], "Ankle boot")
+        let path = try XCTUnwrap(item.imagePath)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)).prefix(4), Data([0x89, 0x50, 0x4E, 0x47]))
+    }
+
+    func testStoppedImportResumesWithoutDuplicates() async throws {
+        let work = try ServiceFixtures.temporaryFolder(self)
+        let store = try SQLiteCatalogStore(path: work.appendingPathComponent("r.db").path)
+        let embedder = try ServiceFixtures.embedder()
+        var options = ImportOptions()
+        options.limit = 300
+        options.batchSize = 16
+        let stop = StopFlag()
+        final class StopSoon: ImportProgress, @unchecked Sendable {
+            let stop: StopFlag
+            init(_ stop: StopFlag) { self.stop = stop }
+            func update(done: Int, total: Int?, summary: ImportSummary) { if summary.indexed >= 32 { stop.stop() } }
+        }
+        let first = try await ImportPipeline(store: store, embedder: embedder, options: options)
+            .run(source: FashionMNISTSource(split: .train), progress: StopSoon(stop), stop: stop)
+        XCTAssertTrue(first.interrupted)
+        XCTAssertLessThan(first.indexed, 300)
+        let runs = try await store.lastImportRuns(limit: 1)
+        XCTAssertEqual(runs.first?.status, .interrupted)
+
+        let second = try await ImportPipeline(store: store, embedder: embedder, options: options)
+            .run(source: FashionMNISTSource(split: .train))
+        XCTAssertFalse(second.interrupted)
+        XCTAssertEqual(first.indexed + second.indexed, 300)
+        XCTAssertEqual(second.unchanged, first.indexed)
+        let table = try await store.loadVectors(modelKey: embedder.modelKey)
+        XCTAssertEqual(table.count, 300)
+        XCTAssertEqual(Set(table.ids).count, 300)
+        XCTAssertEqual(Set(table.ids), Set((0..<300).map { "train-\($0)" }))
+    }
+}

@@ -1,0 +1,51 @@
+import Catalog
+import Embedding
+import Foundation
+import XCTest
+
+/// Shared set-up for the service tests: paths, one compiled model, temporary folders.
+enum ServiceFixtures {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let photos = root.appendingPathComponent("testdata/photos")
+    static let images = root.appendingPathComponent("testdata/images")
+
+    private static let lock = NSLock()
+    private static var cached: Embedder?
+
+    /// EfficientNet-Lite0 in f32, compiled once per test process.
+    static func embedder() throws -> Embedder {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached { return cached }
+        var options = EmbedderOptions()
+        options.precision = .f32
+        let directory = root.appendingPathComponent("models/efficientnet-lite0")
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("manifest.json").path) else {
+            XCTFail("model missing: run `make setup`")
+            throw XCTSkip("model missing")
+        }
+        let embedder = try Embedder(directory: directory, options: options)
+        cached = embedder
+        return embedder
+    }
+
+    /// A new empty folder, removed when the test ends.
+    static func temporaryFolder(_ test: XCTestCase) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lookalike-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        return folder
+    }
+
+    /// Copies fixture files into `folder` under new names.
+    static func copy(_ files: [(String, String)], into folder: URL) throws {
+        for (source, target) in files {
+            let from = [photos, images].map { $0.appendingPathComponent(source) }.first { FileManager.default.fileExists(atPath: $0.path) }
+            guard let from else { throw XCTSkip("fixture \(source) missing: run `make setup`") }
+            let to = folder.appendingPathComponent(target)
+            try FileManager.default.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(at: to)
+            try FileManager.default.copyItem(at: from, to: to)
+        }
+    }
+}
