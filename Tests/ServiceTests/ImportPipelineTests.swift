@@ -114,4 +114,29 @@ final class ImportPipelineTests: XCTestCase {
         XCTAssertEqual(Set(table.ids).count, 300)
         XCTAssertEqual(Set(table.ids), Set((0..<300).map { "train-\($0)" }))
     }
+
+    func testSlowStoringNeverStarvesTheThreadPool() async throws {
+        // A tiny channel and one-item batches make storing the bottleneck; decoding must then wait
+        // (bounded threads) rather than block hundreds of pool threads and deadlock the store.
+        let work = try ServiceFixtures.temporaryFolder(self)
+        let store = try SQLiteCatalogStore(path: work.appendingPathComponent("slow.db").path)
+        var options = ImportOptions()
+        options.limit = 600
+        options.batchSize = 1
+        options.maxInFlight = 2
+        let pipeline = ImportPipeline(store: store, embedder: try ServiceFixtures.embedder(), options: options)
+        final class Finished: @unchecked Sendable { var value = false }
+        let finished = Finished()
+        let task = Task { () throws -> ImportSummary in
+            defer { finished.value = true }
+            return try await pipeline.run(source: FashionMNISTSource(split: .test))
+        }
+        let deadline = Date().addingTimeInterval(600)
+        while !finished.value {
+            if Date() > deadline { return XCTFail("the import hung (thread pool starved)") }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        let done = try await task.value
+        XCTAssertEqual(done.indexed, 600)
+    }
 }

@@ -12,6 +12,7 @@ final class RetrievalEvaluationTests: XCTestCase {
         XCTAssertEqual(m.precisionAt5, 0.6, accuracy: 1e-12)
         XCTAssertEqual(m.precisionAt10, 0.3, accuracy: 1e-12, "missing ranks count as not relevant")
         XCTAssertEqual(m.averagePrecision, (1.0 + 2.0 / 3 + 3.0 / 4) / 4, accuracy: 1e-12)
+        XCTAssertEqual(m.averagePrecisionOfHits, (1.0 + 2.0 / 3 + 3.0 / 4) / 3, accuracy: 1e-12)
     }
 
     func testLeaveOneOutOnSeparableClustersIsPerfect() {

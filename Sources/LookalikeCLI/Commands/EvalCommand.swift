@@ -57,7 +57,8 @@ struct EvalCommand: AsyncParsableCommand {
             let m = report.metrics
             print("method     \(method)")
             print("catalog    \(report.catalog) items, queries \(report.queries) (\(queries ?? "leave-one-out")), relevant = same \(label)")
-            print(String(format: "P@1 %.4f   P@5 %.4f   P@10 %.4f   mAP@100 %.4f", m.precisionAt1, m.precisionAt5, m.precisionAt10, m.averagePrecision))
+            print(String(format: "P@1 %.4f   P@5 %.4f   P@10 %.4f   mAP@100 %.4f   (mAP@100 over the relevant results found: %.4f)",
+                         m.precisionAt1, m.precisionAt5, m.precisionAt10, m.averagePrecision, m.averagePrecisionOfHits))
             print(String(format: "search     %.0f queries/s%@", report.queriesPerSecond,
                          embedSeconds > 0 ? String(format: "; queries embedded in %.1f s", embedSeconds) as NSString : "" as NSString))
         }

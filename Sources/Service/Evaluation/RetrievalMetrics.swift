@@ -6,8 +6,12 @@ public struct RetrievalMetrics: Sendable, Codable, Equatable {
     public var precisionAt5: Double
     /// Fraction of the first 10 results that are relevant.
     public var precisionAt10: Double
-    /// Average precision over the first `depth` results, normalised by min(depth, relevant items in the catalog).
+    /// Average precision over the first `depth` results, normalised by min(depth, relevant items in the catalog):
+    /// 1 only when the first `depth` results are all relevant.
     public var averagePrecision: Double
+    /// Average precision over the first `depth` results, normalised by the relevant results found there
+    /// (the mean of the precision at each relevant rank; the definition many retrieval papers use for mAP@k).
+    public var averagePrecisionOfHits: Double
 
     /// Scores one ranked list; `relevant[i]` says whether result i is relevant, `relevantInCatalog` how many exist.
     public init(relevant: [Bool], relevantInCatalog: Int, depth: Int = 100) {
@@ -25,6 +29,7 @@ public struct RetrievalMetrics: Sendable, Codable, Equatable {
         }
         let denominator = min(depth, relevantInCatalog)
         averagePrecision = denominator > 0 ? sum / Double(denominator) : 0
+        averagePrecisionOfHits = hits > 0 ? sum / Double(hits) : 0
     }
 
     /// The mean of several queries' metrics.
@@ -36,6 +41,7 @@ public struct RetrievalMetrics: Sendable, Codable, Equatable {
         m.precisionAt5 = all.map(\.precisionAt5).reduce(0, +) / n
         m.precisionAt10 = all.map(\.precisionAt10).reduce(0, +) / n
         m.averagePrecision = all.map(\.averagePrecision).reduce(0, +) / n
+        m.averagePrecisionOfHits = all.map(\.averagePrecisionOfHits).reduce(0, +) / n
         return m
     }
 }

@@ -136,8 +136,10 @@ public final class ImportPipeline: Sendable {
                     workers.wait()
                     queue.async(group: group) {
                         let prepared = PreparedItem.prepare(item, storedHash: known[item.id], embedder: embedder, assets: assets)
-                        workers.signal()
+                        // Hand the result over before freeing the worker slot: a full channel then holds
+                        // back the producer, instead of piling up blocked threads until the pool runs dry.
                         channel.send(.prepared(prepared))
+                        workers.signal()
                     }
                 }
             }
