@@ -23,14 +23,13 @@ release: setup
 test: setup
 	swift test $(SWIFT_FLAGS)
 
-## demo: set up, build, import Fashion-MNIST (60k products; incremental, so reruns are quick) and search it
+## demo: set up, build, import Fashion-MNIST (60k products; incremental, so reruns are quick) and serve the page
 DEMO_DB ?= demo/lookalike.db
+DEMO_PORT ?= 8080
 demo: release
 	@mkdir -p $(dir $(DEMO_DB))
 	$(BIN) index fashion-mnist:train --db $(DEMO_DB)
-	$(BIN) stats --db $(DEMO_DB)
-	$(BIN) search --db $(DEMO_DB) --k 5 $(dir $(DEMO_DB))lookalike-images/train-0.png testdata/photos/chelsea.png
-	$(BIN) similar --db $(DEMO_DB) --k 5 train-1
+	$(BIN) serve --db $(DEMO_DB) --host 127.0.0.1 --port $(DEMO_PORT)
 
 ## bench-embed: Lookalike against OpenVINO-Python and onnxruntime on the same model
 bench-embed: release

@@ -14,6 +14,7 @@ APT_PACKAGES=(
   dataset-fashion-mnist                             # demo catalog and eval data
   python3 python3-venv                              # model conversion tooling
   sqlite3                                           # inspecting catalogs
+  curl                                              # HTTP client the live-server tests and the demo use
   chromium chromium-driver                          # real-browser tests of the web page
 )
 missing=()
