@@ -66,7 +66,7 @@ final class CatalogIndexTests: XCTestCase {
         var index = CatalogIndex(table: source, storage: .float32)
         for row in 0 ..< 1200 where row % 2 == 0 { index.remove(id: "p\(row)") }  // 600 removals: past 25 %
         XCTAssertEqual(index.count, 1400)
-        XCTAssertLessThan(index.index?.rowCount ?? 0, 2000, "compacted")
+        XCTAssertLessThan(index.vectors?.rowCount ?? 0, 2000, "compacted")
         for row in [1, 1201, 1999] {
             let query = Array(source.vector(at: row))
             XCTAssertEqual(index.search(query, k: 1).first?.id, "p\(row)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Dispatch
 import Foundation
+import Search
 import Service
 
 /// `lookalike index SOURCE`: imports a catalog, incrementally and resumably.
@@ -31,6 +32,9 @@ struct IndexCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("Bring the HNSW graph (<db>.hnsw) up to date after the import: hnsw always, auto from \(VectorIndexKind.autoThreshold) products or when the file exists, exact never.", valueName: "kind"))
+    var index: VectorIndexKind = .auto
+
     func run() async throws {
         guard batch > 0, batch <= 256 else { throw ValidationError("--batch must be 1…256") }
         let catalogSource = try Catalog.source(for: source)
@@ -55,6 +59,17 @@ struct IndexCommand: AsyncParsableCommand {
             print(Self.describe(summary))
         }
         if summary.interrupted { throw ExitCode(130) }
+        try await updateGraph(store: store, modelKey: embedder.modelKey)
+    }
+
+    /// Updates (or first builds) the HNSW graph beside the catalog, so `search` and `serve` start fast.
+    func updateGraph(store: any CatalogStore, modelKey: String) async throws {
+        let exists = FileManager.default.fileExists(atPath: catalog.hnswFile.path)
+        guard index != .exact else { return }
+        let count = try await store.count()
+        guard index == .hnsw || exists || index.resolved(rows: count) == .hnsw else { return }
+        let table = try await store.loadVectors(modelKey: modelKey)
+        _ = CatalogIndex(table: table, kind: .hnsw, hnswFile: catalog.hnswFile, log: { printError("lookalike: \($0)") })
     }
 
     static func describe(_ s: ImportSummary) -> String {

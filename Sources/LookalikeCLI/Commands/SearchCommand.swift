@@ -21,8 +21,7 @@ struct SearchCommand: AsyncParsableCommand {
     var images: [String]
 
     func run() async throws {
-        let service = try await SearchService(store: catalog.open(), embedder: modelOptions.load(),
-                                              storage: searchOptions.storage, metric: searchOptions.metric)
+        let service = try await searchOptions.service(catalog: catalog, model: modelOptions)
         let request = SearchRequest(k: searchOptions.k, filters: try searchOptions.parsedFilters())
         var failures = 0
         for path in images {

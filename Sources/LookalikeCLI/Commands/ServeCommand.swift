@@ -48,6 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Score: cosine (the default) or euclidean.")
     var metric: VectorMetric = .cosine
 
+    @Option(help: ArgumentHelp("exact, hnsw (kept in <db>.hnsw) or auto (hnsw from \(VectorIndexKind.autoThreshold) products).", valueName: "kind"))
+    var index: VectorIndexKind = .auto
+
     @Option(name: .customLong("shop-name"), help: "Name shown in the page header.")
     var shopName = "Lookalike"
 
@@ -63,7 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
         embedderOptions.maxBatch = max(embedderOptions.maxBatch, batch)
         let store = try catalog.open()
         let embedder = try Embedder(model: modelOptions.model, options: embedderOptions)
-        let service = try await SearchService(store: store, embedder: embedder, storage: storage, metric: metric)
+        let service = try await SearchService(store: store, embedder: embedder, storage: storage, metric: metric,
+                                              kind: index, hnswFile: catalog.hnswFile, log: { printError("lookalike: \($0)") })
 
         var options = WebOptions()
         options.host = host
@@ -76,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.batching.window = .microseconds(Int(batchWindowMs * 1000))
         options.shopName = shopName
 
-        printError("lookalike: \(service.count) products in \(catalog.db), model \(embedder.manifest.name) "
+        printError("lookalike: \(service.count) products in \(catalog.db) (\(service.indexKind.rawValue) index), model \(embedder.manifest.name) "
             + "(\(embedder.precision.rawValue), compiled in \(String(format: "%.1f", embedder.compileSeconds)) s)"
             + (options.adminKey == nil ? "; admin API off" : "; admin API on")
             + (options.keepUploadsDirectory.map { "; keeping uploads in \($0.path)" } ?? ""))

@@ -17,8 +17,7 @@ struct SimilarCommand: AsyncParsableCommand {
     var productID: String
 
     func run() async throws {
-        let service = try await SearchService(store: catalog.open(), embedder: modelOptions.load(),
-                                              storage: searchOptions.storage, metric: searchOptions.metric)
+        let service = try await searchOptions.service(catalog: catalog, model: modelOptions)
         let request = SearchRequest(k: searchOptions.k, filters: try searchOptions.parsedFilters())
         let results: [SearchResult]
         do {

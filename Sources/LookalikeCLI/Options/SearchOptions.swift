@@ -12,8 +12,11 @@ struct SearchOptions: ParsableArguments {
     @Option(name: .long, help: "Score: cosine (the default) or euclidean (the original design's distance).")
     var metric: VectorMetric = .cosine
 
-    @Option(name: .long, help: "How vectors are held in memory: f32, f16 or int8.")
+    @Option(name: .long, help: "How vectors are held in memory: f32, f16 or int8 (HNSW holds int8 as f16).")
     var storage: VectorStorage = .float16
+
+    @Option(name: .long, help: ArgumentHelp("exact (brute force), hnsw (approximate, kept in <db>.hnsw and updated incrementally) or auto (hnsw from \(VectorIndexKind.autoThreshold) products).", valueName: "kind"))
+    var index: VectorIndexKind = .auto
 
     /// The filters as key → allowed values.
     func parsedFilters() throws -> [String: [String]] {
@@ -34,4 +37,5 @@ struct SearchOptions: ParsableArguments {
 }
 
 extension VectorMetric: ExpressibleByArgument {}
+extension VectorIndexKind: ExpressibleByArgument {}
 extension VectorStorage: ExpressibleByArgument {}

@@ -20,14 +20,20 @@ public final class SearchService: @unchecked Sendable {
     private var index: CatalogIndex
     private let lock = ReadWriteLock()
 
-    /// Loads every vector of the embedder's model key from the store into an index.
-    public init(store: any CatalogStore, embedder: Embedder, storage: VectorStorage = .float16, metric: VectorMetric = .cosine) async throws {
+    /// Loads every vector of the embedder's model key from the store into an index: exact, or HNSW
+    /// (`kind`, `auto` by catalog size). An HNSW graph is kept at `hnswFile` and updated there
+    /// incrementally; `log` hears what was done to it.
+    public init(store: any CatalogStore, embedder: Embedder, storage: VectorStorage = .float16, metric: VectorMetric = .cosine,
+                kind: VectorIndexKind = .exact, hnswFile: URL? = nil, log: ((String) -> Void)? = nil) async throws {
         self.store = store
         self.embedder = embedder
         self.metric = metric
         let table = try await store.loadVectors(modelKey: embedder.modelKey)
-        self.index = CatalogIndex(table: table, storage: storage, metric: metric)
+        self.index = CatalogIndex(table: table, storage: storage, metric: metric, kind: kind, hnswFile: hnswFile, log: log)
     }
+
+    /// Exact or HNSW, as resolved for this catalog.
+    public var indexKind: VectorIndexKind { lock.read { index.kind } }
 
     /// Products searchable now.
     public var count: Int { lock.read { index.count } }
