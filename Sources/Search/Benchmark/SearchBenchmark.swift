@@ -22,6 +22,8 @@ public enum SearchBenchmark {
         public var secondsPerCase = 20.0
         /// Clusters of the synthetic data.
         public var clusters = 256
+        /// Noise norm of the synthetic data (1 ⇒ cosine ≈ 0.7 to the cluster centre).
+        public var noise: Float = 1
         /// Seed of the synthetic data.
         public var seed: UInt64 = 42
 
@@ -33,7 +35,7 @@ public enum SearchBenchmark {
     public static func run(_ configuration: Configuration = Configuration(),
                            progress: ((SearchBenchmarkResult) -> Void)? = nil) -> [SearchBenchmarkResult] {
         let data = SyntheticVectors(dimension: configuration.dimension, clusters: configuration.clusters,
-                                    seed: configuration.seed)
+                                    seed: configuration.seed, noise: configuration.noise)
         let queries = data.queries(configuration.queries)
         var results: [SearchBenchmarkResult] = []
         for size in configuration.sizes {
