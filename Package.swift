@@ -33,6 +33,8 @@ let package = Package(
                     // .deps/openvino-libs (a link setup.sh makes), so they run with no LD_LIBRARY_PATH.
                     .unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../../../.deps/openvino-libs"]),
                 ]),
+        // --- C: int8 dot products for AVX-512BW / AVX2 / plain C, chosen at load time.
+        .target(name: "VectorKernels", path: "Sources/CShims/VectorKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // --- C: zlib (system libz), for the gzipped Fashion-MNIST IDX files.
         .systemLibrary(name: "CZlib", path: "Sources/CShims/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
@@ -40,7 +42,7 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["VipsShim", "CLibVips"]),
         .target(name: "Embedding", dependencies: ["Imaging", "OpenVINOShim", "COpenVINO"]),
         .target(name: "Catalog", dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Search", dependencies: ["Catalog"]),
+        .target(name: "Search", dependencies: ["Catalog", "VectorKernels"]),
         .target(name: "Service", dependencies: ["Imaging", "Embedding", "Catalog", "Search"]),
         .target(name: "Web", dependencies: [
             "Imaging", "Embedding", "Catalog", "Search", "Service",

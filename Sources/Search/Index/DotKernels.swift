@@ -41,26 +41,4 @@ enum DotKernels {
         }
         return (sum0 + sum1).sum()
     }
-
-    /// Int8 row · int8 query in integers: 32 bytes are read as 16 Int16 lanes holding an even and an odd
-    /// byte each, sign-extended by shifts, multiplied in 16 bits (|product| ≤ 127² fits), the even and odd
-    /// products added (≤ 2·127², still fits) and widened to Int32 by shifts before accumulating. The
-    /// query is laid out per block of 32 as 16 Int16 for the even bytes, then 16 for the odd ones.
-    @inline(__always)
-    static func int8(_ query: UnsafeRawPointer, _ row: UnsafeRawPointer, count: Int) -> Int32 {
-        var sum0 = SIMD8<Int32>(), sum1 = SIMD8<Int32>()
-        var index = 0
-        while index < count {
-            let words = row.loadUnaligned(fromByteOffset: index, as: SIMD16<Int16>.self)
-            let even = (words &<< 8) &>> 8
-            let odd = words &>> 8
-            let queryEven = query.loadUnaligned(fromByteOffset: index &* 2, as: SIMD16<Int16>.self)
-            let queryOdd = query.loadUnaligned(fromByteOffset: index &* 2 &+ 32, as: SIMD16<Int16>.self)
-            let pairs = unsafeBitCast(even &* queryEven &+ odd &* queryOdd, to: SIMD8<Int32>.self)
-            sum0 &+= (pairs &<< 16) &>> 16
-            sum1 &+= pairs &>> 16
-            index &+= 32
-        }
-        return (sum0 &+ sum1).wrappedSum()
-    }
 }

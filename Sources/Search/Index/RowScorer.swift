@@ -1,3 +1,5 @@
+import VectorKernels
+
 /// Computes the dot product of a prepared query with one stored row; one type per storage so the
 /// scan loop is specialised for each (no dynamic dispatch per row).
 protocol RowScorer {
@@ -24,8 +26,9 @@ struct Float16Scorer: RowScorer {
     }
 }
 
-/// Int8 rows against an int8-quantised query (see `VectorBuffer.prepare`): the query's Int16 levels fill
-/// the first half of its buffer and its scale sits in the last float.
+/// Int8 rows against an int8-quantised query (see `VectorBuffer.prepare`): the query's levels fill the
+/// first bytes of its buffer and its scale sits in the last float. The dot runs in C (`lk_dot_i8`) with
+/// AVX-512BW or AVX2 where the CPU has them, which Swift's baseline x86-64 code cannot use.
 struct Int8Scorer: RowScorer {
     let base: UnsafeRawPointer
     let scales: UnsafePointer<Float>
@@ -33,7 +36,8 @@ struct Int8Scorer: RowScorer {
 
     @inline(__always)
     func dot(_ row: Int, _ query: UnsafePointer<Float>) -> Float {
-        let levels = DotKernels.int8(UnsafeRawPointer(query), base + row &* stride, count: stride)
+        let levels = lk_dot_i8(UnsafeRawPointer(query).assumingMemoryBound(to: Int8.self),
+                               (base + row &* stride).assumingMemoryBound(to: Int8.self), stride)
         return scales[row] * query[stride &- 1] * Float(levels)
     }
 }

@@ -62,14 +62,12 @@ struct VectorBuffer: Sendable {
                 prepared[block + (within & 1) * 16 + within >> 1] = query[index] * 0x1p112
             }
         case .int8:
-            // Int16 levels, per block of 32: 16 even positions then 16 odd ones; the scale in the last float.
+            // Int8 levels in the first `dimension` bytes (the rest zero), the scale in the last float.
             let largest = (0 ..< dimension).reduce(Float(0)) { max($0, abs(query[$1])) }
             let scale = largest > 0 && largest.isFinite ? largest / 127 : 0
             prepared.withUnsafeMutableBytes { raw in
                 for index in 0 ..< dimension {
-                    let block = index & ~31, within = index & 31
-                    let position = block + (within & 1) * 16 + within >> 1
-                    raw.storeBytes(of: Int16(Self.level(query[index], scale: scale)), toByteOffset: position * 2, as: Int16.self)
+                    raw.storeBytes(of: Self.level(query[index], scale: scale), toByteOffset: index, as: Int8.self)
                 }
             }
             prepared[stride - 1] = scale
