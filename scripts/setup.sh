@@ -15,6 +15,7 @@ APT_PACKAGES=(
   python3 python3-venv                              # model conversion tooling
   sqlite3                                           # inspecting catalogs
   curl                                              # HTTP client the live-server tests and the demo use
+  wrk                                               # load generator of bench/load_search.py
   chromium chromium-driver                          # real-browser tests of the web page
 )
 missing=()
