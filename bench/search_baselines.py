@@ -32,48 +32,9 @@ import time
 
 import numpy as np
 
-GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-QUERY_STREAM = 0x5157455259455331
-CENTROID_SALT = 0xC3A5C85C97CB3127
+from synthetic_vectors import SyntheticVectors
+
 CHUNK = 8192
-
-
-def mix(z: np.ndarray) -> np.ndarray:
-    """SplitMix64's output function applied to state values (uint64, wrapping)."""
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
-class SyntheticVectors:
-    """Seeded, clustered, L2-normalised float32 vectors (see the module docstring)."""
-
-    def __init__(self, dim: int, clusters: int, seed: int, noise: float) -> None:
-        self.dim, self.clusters, self.seed = dim, clusters, seed
-        with np.errstate(over="ignore"):
-            state = np.uint64(seed ^ CENTROID_SALT)
-            bits = mix(state + np.arange(1, 2 * clusters * dim + 1, dtype=np.uint64) * GOLDEN)
-        u1 = np.maximum((bits[0::2] >> np.uint64(11)).astype(np.float64) * 2.0**-53, 5e-324)
-        u2 = (bits[1::2] >> np.uint64(11)).astype(np.float64) * 2.0**-53
-        centroids = (np.sqrt(-2 * np.log(u1)) * np.cos(2 * np.pi * u2)).astype(np.float32)
-        centroids = centroids.reshape(clusters, dim)
-        self.centroids = centroids / np.linalg.norm(centroids, axis=1, keepdims=True)
-        self.amplitude = np.float32(noise * np.sqrt(3.0 / dim))
-
-    def rows(self, start: int, stop: int, stream: int = 0) -> np.ndarray:
-        """Rows start..<stop as a (stop - start, dim) float32 array."""
-        with np.errstate(over="ignore"):
-            rows = np.arange(start, stop, dtype=np.uint64)
-            states = np.uint64((self.seed + stream) % 2**64) + rows * GOLDEN
-            steps = np.arange(1, self.dim + 2, dtype=np.uint64) * GOLDEN
-            bits = mix(states[:, None] + steps[None, :])
-        cluster = (bits[:, 0] % np.uint64(self.clusters)).astype(np.int64)
-        signed = (bits[:, 1:] >> np.uint64(40)).astype(np.float32) * np.float32(2.0**-23) - np.float32(1)
-        values = self.centroids[cluster] + self.amplitude * signed
-        return values / np.linalg.norm(values, axis=1, keepdims=True)
-
-    def queries(self, count: int) -> np.ndarray:
-        return self.rows(0, count, stream=QUERY_STREAM)
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -134,7 +95,7 @@ def main() -> int:
     for size in (int(s) for s in args.sizes.split(",")):
         index = faiss.IndexFlatIP(args.dim)
         for start in range(0, size, CHUNK):
-            index.add(np.ascontiguousarray(data.rows(start, min(size, start + CHUNK))))
+            index.add(np.ascontiguousarray(data.vectors(start, min(size, start + CHUNK))))
         bytes_per_vector = index.ntotal * index.d * 4 / max(1, size)  # IndexFlat: the float32 codes
         for threads in thread_counts:
             faiss.omp_set_num_threads(threads)

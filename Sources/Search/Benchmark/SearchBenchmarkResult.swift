@@ -50,23 +50,15 @@ public struct SearchBenchmarkResult: Sendable, Codable, Hashable {
     /// Header and rows of a plain-text table of results.
     public static func table(_ results: [SearchBenchmarkResult]) -> String {
         let header = ["engine", "storage", "n", "dim", "threads", "p50 ms", "p99 ms", "qps", "bytes/vec", "recall@10"]
-        var rows = [header]
+        var rows: [[String]] = []
         for result in results {
             rows.append([result.engine, result.storage, String(result.n), String(result.dim), String(result.threads),
                          format(result.p50Milliseconds, 3), format(result.p99Milliseconds, 3),
                          format(result.queriesPerSecond, 1), format(result.bytesPerVector, 1),
                          result.recallAt10.map { format($0, 4) } ?? "-"])
         }
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, text in
-                let padding = String(repeating: " ", count: widths[column] - text.count)
-                return column < 2 ? text + padding : padding + text
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        return BenchmarkTable.render(header: header, rows: rows)
     }
 
-    private static func format(_ value: Double, _ digits: Int) -> String {
-        value.isFinite ? String(format: "%.\(digits)f", value) : "null"
-    }
+    private static func format(_ value: Double, _ digits: Int) -> String { BenchmarkTable.format(value, digits) }
 }

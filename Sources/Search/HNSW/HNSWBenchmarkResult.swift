@@ -70,7 +70,7 @@ public struct HNSWBenchmarkResult: Sendable, Codable, Hashable {
     public static func table(_ results: [HNSWBenchmarkResult]) -> String {
         let header = ["engine", "storage", "n", "dim", "M", "efC", "efS", "build s", "build cpu s", "p50 ms", "p99 ms",
                       "p50 cpu ms", "recall@10", "bytes/vec"]
-        var rows = [header]
+        var rows: [[String]] = []
         for result in results {
             rows.append([result.engine, result.storage, String(result.n), String(result.dim), String(result.m),
                          String(result.efConstruction), String(result.efSearch), format(result.buildSeconds, 1),
@@ -78,16 +78,8 @@ public struct HNSWBenchmarkResult: Sendable, Codable, Hashable {
                          format(result.p99Milliseconds, 3), format(result.p50CPUMilliseconds, 3),
                          format(result.recallAt10, 4), format(result.bytesPerVector, 0)])
         }
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, text in
-                let padding = String(repeating: " ", count: widths[column] - text.count)
-                return column < 2 ? text + padding : padding + text
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        return BenchmarkTable.render(header: header, rows: rows)
     }
 
-    private static func format(_ value: Double, _ digits: Int) -> String {
-        value.isFinite ? String(format: "%.\(digits)f", value) : "null"
-    }
+    private static func format(_ value: Double, _ digits: Int) -> String { BenchmarkTable.format(value, digits) }
 }
