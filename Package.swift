@@ -42,8 +42,13 @@ let package = Package(
         .target(name: "Catalog", dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Search", dependencies: ["Catalog"]),
         .target(name: "Service", dependencies: ["Imaging", "Embedding", "Catalog", "Search"]),
-        .executableTarget(name: "LookalikeCLI", dependencies: [
+        .target(name: "Web", dependencies: [
             "Imaging", "Embedding", "Catalog", "Search", "Service",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+        ], resources: [.copy("Public")]),
+        .executableTarget(name: "LookalikeCLI", dependencies: [
+            "Imaging", "Embedding", "Catalog", "Search", "Service", "Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -54,6 +59,10 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Catalog", "Search", "Embedding", "Imaging"]),
         .testTarget(name: "CLITests", dependencies: ["LookalikeCLI", "Catalog"]),
+        .testTarget(name: "WebTests", dependencies: [
+            "Web", "Service", "Catalog", "Embedding", "Imaging",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -4,15 +4,6 @@ import GRDB
 import XCTest
 
 final class SQLiteCatalogStoreTests: XCTestCase {
-    private func makeStore() throws -> (SQLiteCatalogStore, String) {
-        let path = try makeTemporaryFolder(self).appendingPathComponent("catalog.db").path
-        return (try SQLiteCatalogStore(path: path), path)
-    }
-
-    private func product(_ id: String, _ attributes: [String: String] = [:], hash: String? = nil) -> Product {
-        Product(id: id, title: "Title of \(id)", attributes: attributes, imagePath: "/images/\(id).jpg", contentHash: hash)
-    }
-
     private func rowCount(_ store: SQLiteCatalogStore, _ table: String) throws -> Int {
         try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM \(table)") ?? -1 }
     }
@@ -154,27 +145,6 @@ final class SQLiteCatalogStoreTests: XCTestCase {
         XCTAssertEqual(otherTable.count, 0)
     }
 
-    func testModelKeysAreIsolated() async throws {
-        let (store, _) = try makeStore()
-        try await store.upsert([(product("a", hash: "ha"), [1, 0, 0]), (product("b", hash: "hb"), [0, 1, 0])],
-                               modelKey: "small@1")
-        try await store.upsert([(product("b", hash: "hb"), [0.5, 0.5, 0, 0, 0])], modelKey: "big@2")
-        let small = try await store.loadVectors(modelKey: "small@1")
-        let big = try await store.loadVectors(modelKey: "big@2")
-        XCTAssertEqual(small.ids, ["a", "b"])
-        XCTAssertEqual(small.dimension, 3)
-        XCTAssertEqual(big.ids, ["b"])
-        XCTAssertEqual(big.dimension, 5)
-        XCTAssertEqual(big.vectors, [0.5, 0.5, 0, 0, 0])
-        let none = try await store.loadVectors(modelKey: "unknown")
-        XCTAssertEqual(none.count, 0)
-        XCTAssertEqual(none.dimension, 0)
-        let bigHashes = try await store.contentHashes(modelKey: "big@2")
-        XCTAssertEqual(bigHashes, ["b": "hb"], "a product without a vector for this model key must be re-embedded")
-        let stats = try await store.stats()
-        XCTAssertEqual(stats.vectorsByModelKey, ["small@1": 2, "big@2": 1])
-    }
-
     func testContentHashesSkipProductsWithoutHash() async throws {
         let (store, _) = try makeStore()
         try await store.upsert([(product("a", hash: "111"), [1]), (product("b"), [1])], modelKey: "m")
@@ -217,51 +187,6 @@ final class SQLiteCatalogStoreTests: XCTestCase {
         XCTAssertTrue(none.isEmpty)
     }
 
-    func testImportRunsFailuresStatsAndSettings() async throws {
-        let (store, _) = try makeStore()
-        let first = try await store.startImportRun(source: "fashion-mnist:test")
-        let second = try await store.startImportRun(source: "/data/photos")
-        XCTAssertGreaterThan(second, first)
-        try await store.recordFailures([ImportFailure(runID: second, item: "styles.csv line 17", reason: "expected 10 fields, found 7"),
-                                        ImportFailure(runID: second, item: "42", reason: "image images/42.jpg not found")])
-        try await store.finishImportRun(id: second, status: .interrupted,
-                                        counts: ImportCounts(indexed: 5, unchanged: 3, failed: 2, removed: 1))
-        let runs = try await store.lastImportRuns(limit: 10)
-        XCTAssertEqual(runs.map(\.id), [second, first])
-        XCTAssertEqual(runs[0].status, .interrupted)
-        XCTAssertEqual(runs[0].counts, ImportCounts(indexed: 5, unchanged: 3, failed: 2, removed: 1))
-        XCTAssertNotNil(runs[0].finishedAt)
-        XCTAssertEqual(runs[1].status, .running)
-        XCTAssertNil(runs[1].finishedAt)
-        let failures = try await store.failures(runID: second)
-        XCTAssertEqual(failures.map(\.item), ["styles.csv line 17", "42"])
-        let noFailures = try await store.failures(runID: first)
-        XCTAssertTrue(noFailures.isEmpty)
-
-        do {
-            try await store.finishImportRun(id: 999, status: .completed, counts: ImportCounts())
-            XCTFail("unknown run must be reported")
-        } catch let error as CatalogStoreError {
-            XCTAssertEqual(error, .unknownImportRun(id: 999))
-        }
-
-        try await store.upsert([(product("a"), [1, 2])], modelKey: "m")
-        let stats = try await store.stats()
-        XCTAssertEqual(stats.products, 1)
-        XCTAssertEqual(stats.lastImportRun?.id, second)
-        XCTAssertGreaterThan(stats.databaseBytes, 0)
-
-        let missingSetting = try await store.setting("whitening")
-        XCTAssertNil(missingSetting)
-        try await store.setSetting("whitening", Data([1, 2, 3]))
-        try await store.setSetting("whitening", Data([4, 5]))
-        let value = try await store.setting("whitening")
-        XCTAssertEqual(value, Data([4, 5]))
-        try await store.setSetting("whitening", nil)
-        let deleted = try await store.setting("whitening")
-        XCTAssertNil(deleted)
-    }
-
     func testProductsKeepsRequestedOrderAndSkipsUnknown() async throws {
         let (store, _) = try makeStore()
         let many = (0 ..< 1200).map { (product: product(String(format: "id%04d", $0), ["n": "\($0 % 7)"]), vector: [Float(1)]) }
@@ -272,64 +197,5 @@ final class SQLiteCatalogStoreTests: XCTestCase {
         XCTAssertEqual(products[1].attributes, ["n": "3"])
         let everything = try await store.products(ids: many.map(\.product.id))
         XCTAssertEqual(everything.count, 1200, "more ids than one SQL statement takes")
-    }
-
-    func testDamagedVectorBlobIsReported() async throws {
-        let (store, _) = try makeStore()
-        try await store.upsert([(product("a"), [1, 2, 3])], modelKey: "m")
-        try await store.pool.write { db in
-            try db.execute(sql: "UPDATE vectors SET vector = x'0000' WHERE product_id = 'a'")
-        }
-        do {
-            _ = try await store.loadVectors(modelKey: "m")
-            XCTFail("a short blob must be reported")
-        } catch let error as CatalogStoreError {
-            XCTAssertEqual(error, .corruptVector(id: "a", modelKey: "m", expectedBytes: 6, foundBytes: 2))
-        }
-    }
-
-    /// 60k × 1280 (the Kaggle catalog's size with a 1280-dimensional model) must load in well under a few
-    /// seconds. Rows are inserted with SQL here (upserting 77M values one by one is slow in a debug build).
-    func testLoadingSixtyThousandVectorsIsFast() async throws {
-        let (store, _) = try makeStore()
-        let dimension = 1280, total = 60_000
-        let template = Float16Codec.encode((0 ..< dimension).map { Float($0 % 97) / 1000 - 0.05 })
-        try await store.pool.write { db in
-            try db.execute(sql: """
-                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
-                INSERT INTO products (id, title, created_at, updated_at) SELECT CAST(i AS TEXT), 't', ?, ? FROM n;
-                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
-                INSERT INTO product_attributes SELECT CAST(i AS TEXT), 'articleType', 't' || (i % 40) FROM n;
-                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ? - 1)
-                INSERT INTO vectors (product_id, model_key, dimension, vector) SELECT CAST(i AS TEXT), 'm', ?, ? FROM n;
-                """, arguments: [total, Date(), Date(), total, total, dimension, template])
-            for index in [0, 12345, total - 1] {  // a few rows with a distinct 1.0, to catch mixed-up rows
-                var blob = template
-                blob[(index % dimension) * 2] = 0x00
-                blob[(index % dimension) * 2 + 1] = 0x3c
-                try db.execute(sql: "UPDATE vectors SET vector = ? WHERE product_id = ?", arguments: [blob, String(index)])
-            }
-        }
-        let started = Date()
-        let table = try await store.loadVectors(modelKey: "m")
-        let seconds = Date().timeIntervalSince(started)
-        XCTAssertEqual(table.count, total)
-        XCTAssertEqual(table.vectors.count, total * dimension)
-        XCTAssertEqual(table.ids, table.ids.sorted(), "rows are sorted by id")
-        for id in [0, 12345, total - 1] {
-            let vector = table.vector(at: try XCTUnwrap(table.ids.firstIndex(of: String(id))))
-            XCTAssertEqual(vector[id % dimension], 1, "row \(id)")
-        }
-        let row = try XCTUnwrap(table.ids.firstIndex(of: "12345"))
-        let vector = table.vector(at: row)
-        XCTAssertEqual(vector[(12345 + 1) % dimension], Float(((12345 + 1) % dimension) % 97) / 1000 - 0.05, accuracy: 1e-4)
-        XCTAssertEqual(table.attributes[row], ["articleType": "t\(12345 % 40)"])
-        #if DEBUG
-        let limit = 30.0  // unoptimised code on a possibly busy machine; release builds take a fraction of a second
-        #else
-        let limit = 2.0
-        #endif
-        XCTAssertLessThan(seconds, limit, "loadVectors took \(seconds) s")
-        print("loadVectors: \(total) × \(dimension) in \(String(format: "%.2f", seconds)) s")
     }
 }

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import XCTest
 
@@ -23,4 +24,17 @@ func write(_ data: Data, to name: String, in folder: URL) throws -> URL {
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try data.write(to: url)
     return url
+}
+
+extension XCTestCase {
+    /// A new catalog store in a temporary folder, and its path.
+    func makeStore() throws -> (SQLiteCatalogStore, String) {
+        let path = try makeTemporaryFolder(self).appendingPathComponent("catalog.db").path
+        return (try SQLiteCatalogStore(path: path), path)
+    }
+
+    /// A product with a predictable title and image path.
+    func product(_ id: String, _ attributes: [String: String] = [:], hash: String? = nil) -> Product {
+        Product(id: id, title: "Title of \(id)", attributes: attributes, imagePath: "/images/\(id).jpg", contentHash: hash)
+    }
 }

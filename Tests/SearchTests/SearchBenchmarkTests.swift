@@ -23,10 +23,10 @@ final class SearchBenchmarkTests: XCTestCase {
 
     func testSmallRunProducesResultsAndJSONLines() throws {
         var configuration = SearchBenchmark.Configuration()
-        configuration.sizes = [3000]
+        configuration.sizes = [2000]
         configuration.dimension = 128
-        configuration.queries = 30
-        configuration.secondsPerCase = 1
+        configuration.queries = 20
+        configuration.secondsPerCase = 0.2
         configuration.threads = [1]
         var seen = 0
         let results = SearchBenchmark.run(configuration) { _ in seen += 1 }
@@ -41,10 +41,10 @@ final class SearchBenchmarkTests: XCTestCase {
             XCTAssertLessThanOrEqual(result.p50Milliseconds, result.p99Milliseconds)
             let object = try JSONSerialization.jsonObject(with: Data(result.jsonLine.utf8)) as? [String: Any]
             XCTAssertEqual(object?["engine"] as? String, "lookalike")
-            XCTAssertEqual(object?["n"] as? Int, 3000)
+            XCTAssertEqual(object?["n"] as? Int, 2000)
             XCTAssertNotNil(object?["p50_ms"] as? Double)
         }
-        XCTAssertTrue(results[1].jsonLine.hasPrefix(#"{"engine":"lookalike","storage":"f16","n":3000,"dim":128,"#))
+        XCTAssertTrue(results[1].jsonLine.hasPrefix(#"{"engine":"lookalike","storage":"f16","n":2000,"dim":128,"#))
         let table = SearchBenchmarkResult.table(results)
         XCTAssertEqual(table.split(separator: "\n").count, 4)
     }

@@ -45,6 +45,7 @@ public enum ContentHashError: Error, CustomStringConvertible, Equatable {
     /// Reading stopped part-way.
     case readFailed(path: String, reason: String)
 
+    /// A message written for the person who hit the error.
     public var description: String {
         switch self {
         case let .unreadable(path): return "cannot open \(path) to compute its content hash (missing or not readable)"

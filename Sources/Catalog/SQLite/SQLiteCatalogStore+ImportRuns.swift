@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 
 extension SQLiteCatalogStore {
+    /// Records the start of an import run (status running) and returns its id.
     public func startImportRun(source: String) async throws -> Int64 {
         try await write("starting an import run") { db in
             try db.execute(sql: "INSERT INTO import_runs (source, started_at, status) VALUES (?, ?, ?)",
@@ -10,6 +11,7 @@ extension SQLiteCatalogStore {
         }
     }
 
+    /// Stores failures of a run in one transaction; an unknown run id is an error.
     public func recordFailures(_ failures: [ImportFailure]) async throws {
         guard !failures.isEmpty else { return }
         try await write("recording \(failures.count) import failures") { db in
@@ -22,6 +24,7 @@ extension SQLiteCatalogStore {
         }
     }
 
+    /// Records how a run ended, with its counts and the finish time.
     public func finishImportRun(id: Int64, status: ImportStatus, counts: ImportCounts) async throws {
         try await write("finishing import run #\(id)") { db in
             try db.execute(sql: """
@@ -33,12 +36,14 @@ extension SQLiteCatalogStore {
         }
     }
 
+    /// The most recent runs, newest first.
     public func lastImportRuns(limit: Int) async throws -> [ImportRun] {
         try await read("reading import runs") { db in
             try Self.fetchRuns(db, limit: limit)
         }
     }
 
+    /// The failures recorded for a run, in the order they were recorded.
     public func failures(runID: Int64) async throws -> [ImportFailure] {
         try await read("reading the failures of import run #\(runID)") { db in
             try Row.fetchAll(db, sql: "SELECT item, reason FROM import_failures WHERE run_id = ? ORDER BY id",

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 
 extension SQLiteCatalogStore {
+    /// The `limit` most frequent values of each attribute key (all keys when `keys` is nil), keys in the caller's order.
     public func facets(keys: [String]?, limit: Int) async throws -> [Facet] {
         try await read("counting attribute values") { db in
             var sql = "SELECT key, value, COUNT(*) AS n FROM product_attributes"
@@ -33,6 +34,7 @@ extension SQLiteCatalogStore {
         }
     }
 
+    /// Product and vector counts, file size and the last import run.
     public func stats() async throws -> CatalogStats {
         let path = self.path
         return try await read("reading catalog statistics") { db in
@@ -52,12 +54,14 @@ extension SQLiteCatalogStore {
         }
     }
 
+    /// A stored setting, or nil.
     public func setting(_ key: String) async throws -> Data? {
         try await read("reading setting \(key)") { db in
             try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key])
         }
     }
 
+    /// Stores a setting, or deletes it when `value` is nil.
     public func setSetting(_ key: String, _ value: Data?) async throws {
         try await write("storing setting \(key)") { db in
             if let value {

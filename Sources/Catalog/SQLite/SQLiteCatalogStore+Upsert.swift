@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 
 extension SQLiteCatalogStore {
+    /// Writes the batch (products, attributes, vectors) in one transaction; any invalid item rolls back all of it.
     public func upsert(_ batch: [(product: Product, vector: [Float])], modelKey: String) async throws {
         guard !batch.isEmpty else { return }
         let items = batch.map { UpsertItem(product: $0.product, vector: $0.vector) }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 
 extension SQLiteCatalogStore {
+    /// id → hash of the image each stored vector of `modelKey` was computed from.
     public func contentHashes(modelKey: String) async throws -> [String: String] {
         try await read("reading content hashes") { db in
             var hashes: [String: String] = [:]
@@ -15,6 +16,7 @@ extension SQLiteCatalogStore {
         }
     }
 
+    /// Every vector of `modelKey`, decoded to floats, with ids and attributes, rows sorted by id.
     public func loadVectors(modelKey: String) async throws -> VectorTable {
         try await read("loading the vectors of model \(modelKey)") { db in
             let shape = try Row.fetchOne(db, sql: """

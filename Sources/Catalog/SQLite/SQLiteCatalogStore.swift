@@ -67,10 +67,12 @@ public final class SQLiteCatalogStore: CatalogStore {
 
     // MARK: - Products
 
+    /// The product with this id, or nil.
     public func product(id: String) async throws -> Product? {
         try await products(ids: [id]).first
     }
 
+    /// The products with these ids that exist, in the order of `ids`.
     public func products(ids: [String]) async throws -> [Product] {
         let found = try await read("reading products") { db -> [String: Product] in
             var found: [String: Product] = [:]
@@ -99,6 +101,7 @@ public final class SQLiteCatalogStore: CatalogStore {
         return ids.compactMap { found[$0] }
     }
 
+    /// Removes products with their attributes and vectors; returns how many existed.
     public func remove(ids: [String]) async throws -> Int {
         try await write("removing products") { db in
             var removed = 0
@@ -111,12 +114,14 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
+    /// Every product id, sorted.
     public func allProductIDs() async throws -> [String] {
         try await read("listing product ids") { db in
             try String.fetchAll(db, sql: "SELECT id FROM products ORDER BY id")
         }
     }
 
+    /// Number of products.
     public func count() async throws -> Int {
         try await read("counting products") { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM products") ?? 0

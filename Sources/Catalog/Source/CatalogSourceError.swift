@@ -15,6 +15,7 @@ public enum CatalogSourceError: Error, CustomStringConvertible, Equatable {
     public static let accepted = "a folder of images, a Kaggle folder (styles.csv + images/), a .csv or .jsonl manifest, "
         + "or fashion-mnist:train|test|all"
 
+    /// A message written for the person who hit the error.
     public var description: String {
         switch self {
         case let .notFound(spec):

@@ -16,8 +16,10 @@ public struct FolderSource: CatalogSource {
         self.root = root.standardizedFileURL
     }
 
+    /// A message written for the person who hit the error.
     public var description: String { "image folder \(root.path)" }
 
+    /// The items, lazily, in a deterministic order; unreadable ones come out as problems.
     public func items() throws -> AnySequence<SourceEntry> {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder), isFolder.boolValue else {

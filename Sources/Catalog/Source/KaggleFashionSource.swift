@@ -22,8 +22,10 @@ public struct KaggleFashionSource: CatalogSource {
             && isFolder.boolValue
     }
 
+    /// A message written for the person who hit the error.
     public var description: String { "Kaggle styles.csv in \(root.path)" }
 
+    /// The items, lazily, in a deterministic order; unreadable ones come out as problems.
     public func items() throws -> AnySequence<SourceEntry> {
         let csvURL = root.appendingPathComponent("styles.csv")
         let reader = try CSVReader(url: csvURL)

@@ -30,8 +30,10 @@ public struct ManifestSource: CatalogSource {
         }
     }
 
+    /// A message written for the person who hit the error.
     public var description: String { "\(format.rawValue.uppercased()) manifest \(file.path)" }
 
+    /// The items, lazily, in a deterministic order; unreadable ones come out as problems.
     public func items() throws -> AnySequence<SourceEntry> {
         switch format {
         case .csv: return try csvItems()

@@ -15,6 +15,7 @@ public enum CatalogStoreError: Error, CustomStringConvertible, Equatable {
     /// A database operation failed.
     case database(operation: String, reason: String)
 
+    /// A message written for the person who hit the error.
     public var description: String {
         switch self {
         case let .invalidProduct(id, reason):

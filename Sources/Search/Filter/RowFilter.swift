@@ -35,8 +35,12 @@ public struct AttributeBitsets: Sendable {
     /// Builds the bitsets for rows whose attributes are `attributes[row]`.
     public init(attributes: [[String: String]]) {
         rowCount = attributes.count
+        var rows: [String: [String: [Int]]] = [:]
         for (row, dictionary) in attributes.enumerated() {
-            for (key, value) in dictionary { set(row: row, key: key, value: value) }
+            for (key, value) in dictionary { rows[key, default: [:]][value, default: []].append(row) }
+        }
+        postings = rows.mapValues { values in
+            values.mapValues { RowFilter(allowing: $0, rowCount: attributes.count).rows }
         }
     }
 

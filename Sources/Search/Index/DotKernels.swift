@@ -42,28 +42,25 @@ enum DotKernels {
         return (sum0 + sum1).sum()
     }
 
-    /// Int8 row stored biased (`value + 128` as a byte): 64 bytes are read as 16 UInt32 lanes, byte b of
-    /// each lane becomes the float `2^23 + byte` by OR-ing the exponent in, minus `2^23 + 128` gives the
-    /// value exactly. The query is laid out per block of 64 as four groups of 16 (byte 0s, 1s, 2s, 3s).
+    /// Int8 row · int8 query in integers: 32 bytes are read as 16 Int16 lanes holding an even and an odd
+    /// byte each, sign-extended by shifts, multiplied in 16 bits (|product| ≤ 127² fits), the even and odd
+    /// products added (≤ 2·127², still fits) and widened to Int32 by shifts before accumulating. The
+    /// query is laid out per block of 32 as 16 Int16 for the even bytes, then 16 for the odd ones.
     @inline(__always)
-    static func int8(_ query: UnsafePointer<Float>, _ row: UnsafeRawPointer, count: Int) -> Float {
-        var sum0 = SIMD16<Float>(), sum1 = SIMD16<Float>()
-        let low = SIMD16<UInt32>(repeating: 0xFF)
-        let exponent = SIMD16<UInt32>(repeating: 0x4B00_0000)
-        let bias = SIMD16<Float>(repeating: 8_388_608 + 128)
+    static func int8(_ query: UnsafeRawPointer, _ row: UnsafeRawPointer, count: Int) -> Int32 {
+        var sum0 = SIMD8<Int32>(), sum1 = SIMD8<Int32>()
         var index = 0
         while index < count {
-            let words = row.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt32>.self)
-            let byte0 = unsafeBitCast((words & low) | exponent, to: SIMD16<Float>.self) - bias
-            let byte1 = unsafeBitCast(((words &>> 8) & low) | exponent, to: SIMD16<Float>.self) - bias
-            let byte2 = unsafeBitCast(((words &>> 16) & low) | exponent, to: SIMD16<Float>.self) - bias
-            let byte3 = unsafeBitCast((words &>> 24) | exponent, to: SIMD16<Float>.self) - bias
-            sum0 += load(query, index) * byte0
-            sum1 += load(query, index &+ 16) * byte1
-            sum0 += load(query, index &+ 32) * byte2
-            sum1 += load(query, index &+ 48) * byte3
-            index &+= 64
+            let words = row.loadUnaligned(fromByteOffset: index, as: SIMD16<Int16>.self)
+            let even = (words &<< 8) &>> 8
+            let odd = words &>> 8
+            let queryEven = query.loadUnaligned(fromByteOffset: index &* 2, as: SIMD16<Int16>.self)
+            let queryOdd = query.loadUnaligned(fromByteOffset: index &* 2 &+ 32, as: SIMD16<Int16>.self)
+            let pairs = unsafeBitCast(even &* queryEven &+ odd &* queryOdd, to: SIMD8<Int32>.self)
+            sum0 &+= (pairs &<< 16) &>> 16
+            sum1 &+= pairs &>> 16
+            index &+= 32
         }
-        return (sum0 + sum1).sum()
+        return (sum0 &+ sum1).wrappedSum()
     }
 }

@@ -1,10 +1,12 @@
 import Foundation
 
 extension ExactIndex {
+    /// The `k` best rows for `query` (`dimension` floats), best first; rows outside `filter` are never scored.
     public func search(_ query: [Float], k: Int, filter: RowFilter?) -> [SearchHit] {
         search(batch: query, k: k, filter: filter).first ?? []
     }
 
+    /// The `k` best rows for each query, reading each block of rows once for the whole batch.
     public func search(batch queries: [Float], k: Int, filter: RowFilter?) -> [[SearchHit]] {
         precondition(queries.count % dimension == 0,
                      "ExactIndex.search: \(queries.count) floats is not a whole number of \(dimension)-dimensional queries")

@@ -6,7 +6,9 @@ import Foundation
 /// that is merged at the end. Removal leaves a tombstone (rows stay stable); `compact()` reclaims the
 /// space and returns the row mapping. A value type: copies are independent (copy-on-write).
 public struct ExactIndex: VectorIndex {
+    /// Length of every vector.
     public let dimension: Int
+    /// How scores are computed.
     public let metric: VectorMetric
     /// How vectors are held in memory.
     public var storage: VectorStorage { buffer.storage }
@@ -20,6 +22,7 @@ public struct ExactIndex: VectorIndex {
     var live: Bitset
     /// Whether any row has been removed since the last compaction.
     var hasTombstones = false
+    /// Number of live vectors.
     public private(set) var count = 0
 
     /// Creates an empty index.
@@ -39,8 +42,10 @@ public struct ExactIndex: VectorIndex {
         _ = add(vectors)
     }
 
+    /// Rows handed out so far, removed ones included (rows are stable until `compact()`).
     public var rowCount: Int { buffer.rowCount }
 
+    /// Bytes the stored vectors, norms, scales and the live-row bitset take.
     public var memoryBytes: Int { buffer.rowCount * buffer.bytesPerRow + live.words.count * 8 }
 
     /// Whether `row` holds a live vector.
@@ -51,6 +56,7 @@ public struct ExactIndex: VectorIndex {
         live.contains(row) ? buffer.decode(row: row) : nil
     }
 
+    /// Appends vectors (row-major, a multiple of `dimension` floats); returns their rows.
     @discardableResult
     public mutating func add(_ vectors: [Float]) -> [Int] {
         Array(vectors.withUnsafeBufferPointer { add(contentsOf: $0) })
@@ -64,15 +70,13 @@ public struct ExactIndex: VectorIndex {
         let rows = vectors.count / dimension
         let first = buffer.rowCount
         guard rows > 0, let base = vectors.baseAddress else { return first ..< first }
-        buffer.reserve(rows)
-        for row in 0 ..< rows {
-            buffer.append(UnsafeBufferPointer(start: base + row * dimension, count: dimension))
-        }
+        buffer.append(rows: base, count: rows)
         live.resize(to: buffer.rowCount, newRowsSet: true)
         count += rows
         return first ..< buffer.rowCount
     }
 
+    /// Marks rows as removed (tombstones); unknown or already removed rows are ignored.
     public mutating func remove(rows: [Int]) {
         for row in rows where live.contains(row) {
             live.remove(row)

@@ -24,6 +24,8 @@ struct Float16Scorer: RowScorer {
     }
 }
 
+/// Int8 rows against an int8-quantised query (see `VectorBuffer.prepare`): the query's Int16 levels fill
+/// the first half of its buffer and its scale sits in the last float.
 struct Int8Scorer: RowScorer {
     let base: UnsafeRawPointer
     let scales: UnsafePointer<Float>
@@ -31,7 +33,8 @@ struct Int8Scorer: RowScorer {
 
     @inline(__always)
     func dot(_ row: Int, _ query: UnsafePointer<Float>) -> Float {
-        scales[row] * DotKernels.int8(query, base + row &* stride, count: stride)
+        let levels = DotKernels.int8(UnsafeRawPointer(query), base + row &* stride, count: stride)
+        return scales[row] * query[stride &- 1] * Float(levels)
     }
 }
 

@@ -1,4 +1,3 @@
-import Catalog
 
 /// Vectors in one contiguous buffer in the chosen storage, each row padded to a multiple of 64 values.
 struct VectorBuffer: Sendable {
@@ -6,12 +5,12 @@ struct VectorBuffer: Sendable {
     let dimension: Int
     /// Values per row, padding included.
     let stride: Int
-    private(set) var rowCount = 0
+    var rowCount = 0
     var floats: [Float] = []
     var halves: [UInt16] = []
-    /// Int8 values stored biased by +128.
+    /// Int8 levels (−127…127), as bytes.
     var bytes: [UInt8] = []
-    /// Int8 only: per-row scale (value = scale · (byte − 128)).
+    /// Int8 only: per-row scale (value = scale · level).
     var scales: [Float] = []
     /// ‖stored row‖², kept for the Euclidean metric.
     var squaredNorms: [Float] = []
@@ -37,48 +36,6 @@ struct VectorBuffer: Sendable {
         squaredNorms.reserveCapacity(rowCount + rows)
     }
 
-    /// Appends one row of `dimension` floats.
-    mutating func append(_ vector: UnsafeBufferPointer<Float>) {
-        let padding = stride - dimension
-        var norm: Float = 0
-        switch storage {
-        case .float32:
-            floats.append(contentsOf: vector)
-            floats.append(contentsOf: repeatElement(0, count: padding))
-            for value in vector { norm += value * value }
-        case .float16:
-            for value in vector {
-                let half = Self.storedHalf(value)
-                halves.append(half)
-                let decoded = Float16Codec.float(fromHalfBits: half)
-                norm += decoded * decoded
-            }
-            halves.append(contentsOf: repeatElement(0, count: padding))
-        case .int8:
-            let largest = vector.reduce(Float(0)) { max($0, abs($1)) }
-            let scale = largest > 0 && largest.isFinite ? largest / 127 : 0
-            var sum: Float = 0
-            for value in vector {
-                let level = scale > 0 ? max(-127, min(127, (value / scale).rounded())) : 0
-                bytes.append(UInt8(Int(level) + 128))
-                sum += level * level
-            }
-            bytes.append(contentsOf: repeatElement(128, count: padding))
-            scales.append(scale)
-            norm = sum * scale * scale
-        }
-        squaredNorms.append(norm)
-        rowCount += 1
-    }
-
-    /// The half stored for `value`: clamped to ±65504, with subnormals rounded to 0 or ±2^-14
-    /// (the f16 kernel relies on rows holding no subnormal halves).
-    static func storedHalf(_ value: Float) -> UInt16 {
-        let half = Float16Codec.halfBits(max(-Float16Codec.maximum, min(Float16Codec.maximum, value.isNaN ? 0 : value)))
-        guard half & 0x7c00 == 0 else { return half }
-        return (half & 0x8000) | (half & 0x3ff >= 0x200 ? 0x0400 : 0)
-    }
-
     /// Row `row` decoded back to floats (what the index actually compares against).
     func decode(row: Int) -> [Float] {
         let start = row * stride
@@ -86,10 +43,10 @@ struct VectorBuffer: Sendable {
         case .float32:
             return Array(floats[start ..< start + dimension])
         case .float16:
-            return halves[start ..< start + dimension].map(Float16Codec.float(fromHalfBits:))
+            return halves[start ..< start + dimension].map(Self.float(fromStoredHalf:))
         case .int8:
             let scale = scales[row]
-            return bytes[start ..< start + dimension].map { Float(Int($0) - 128) * scale }
+            return bytes[start ..< start + dimension].map { Float(Int8(bitPattern: $0)) * scale }
         }
     }
 
@@ -105,10 +62,17 @@ struct VectorBuffer: Sendable {
                 prepared[block + (within & 1) * 16 + within >> 1] = query[index] * 0x1p112
             }
         case .int8:
-            for index in 0 ..< dimension {
-                let block = index & ~63, within = index & 63
-                prepared[block + (within & 3) * 16 + within >> 2] = query[index]
+            // Int16 levels, per block of 32: 16 even positions then 16 odd ones; the scale in the last float.
+            let largest = (0 ..< dimension).reduce(Float(0)) { max($0, abs(query[$1])) }
+            let scale = largest > 0 && largest.isFinite ? largest / 127 : 0
+            prepared.withUnsafeMutableBytes { raw in
+                for index in 0 ..< dimension {
+                    let block = index & ~31, within = index & 31
+                    let position = block + (within & 1) * 16 + within >> 1
+                    raw.storeBytes(of: Int16(Self.level(query[index], scale: scale)), toByteOffset: position * 2, as: Int16.self)
+                }
             }
+            prepared[stride - 1] = scale
         }
         return prepared
     }

@@ -32,8 +32,10 @@ public struct FashionMNISTSource: CatalogSource {
         self.directory = directory
     }
 
+    /// A message written for the person who hit the error.
     public var description: String { "Fashion-MNIST \(split.rawValue) in \(directory.path)" }
 
+    /// The items, lazily, in a deterministic order; unreadable ones come out as problems.
     public func items() throws -> AnySequence<SourceEntry> {
         let parts: [String] = split == .all ? ["train", "test"] : [split.rawValue]
         let loaded = try parts.map { try load($0) }

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Embedding
+import Foundation
+import Imaging
+import Search
+import Service
+import Web
+
+/// `lookalike serve`: the shopper page and the JSON API over one catalog.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the visual search page and the JSON API for a catalog.",
+        discussion: "The model is compiled once at start; concurrent queries share it and are embedded in batches. "
+            + "POST/DELETE /api/products need the admin key (--admin-key or LOOKALIKE_ADMIN_KEY). "
+            + "The API is described at /openapi.json.")
+
+    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "Address to listen on (0.0.0.0 for every interface).")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(name: .customLong("keep-uploads"), help: ArgumentHelp("Keep query photos in this folder, named by content hash (off by default).", valueName: "dir"))
+    var keepUploads: String?
+
+    @Option(name: .customLong("admin-key"), help: "Key for POST/DELETE /api/products; prefer $LOOKALIKE_ADMIN_KEY (command lines are visible to other users). None = refused.")
+    var adminKey: String?
+
+    @Option(name: .customLong("max-upload-mb"), help: "Largest accepted upload in megabytes.")
+    var maxUploadMB = 20.0
+
+    @Option(name: .customLong("max-megapixels"), help: "Largest accepted image in megapixels (checked before decoding).")
+    var maxMegapixels = 50.0
+
+    @Option(help: "Most queries embedded in one model call.")
+    var batch = 16
+
+    @Option(name: .customLong("batch-window-ms"), help: "Extra milliseconds a lone query waits for others to batch with (0 = none).")
+    var batchWindowMs = 0.0
+
+    @Option(help: "How vectors are held in memory: f32, f16 or int8.")
+    var storage: VectorStorage = .float16
+
+    @Option(help: "Score: cosine (the default) or euclidean.")
+    var metric: VectorMetric = .cosine
+
+    @Option(name: .customLong("shop-name"), help: "Name shown in the page header.")
+    var shopName = "Lookalike"
+
+    func run() async throws {
+        guard (1 ... 65535).contains(port) || port == 0 else { throw ValidationError("--port must be 0…65535") }
+        guard maxUploadMB > 0, maxUploadMB <= 200 else { throw ValidationError("--max-upload-mb must be above 0 and at most 200") }
+        guard maxMegapixels > 0, maxMegapixels <= 500 else { throw ValidationError("--max-megapixels must be above 0 and at most 500") }
+        guard batch >= 1, batch <= 64 else { throw ValidationError("--batch must be 1…64") }
+        guard batchWindowMs >= 0, batchWindowMs <= 100 else { throw ValidationError("--batch-window-ms must be 0…100") }
+
+        var embedderOptions = try modelOptions.embedderOptions()
+        embedderOptions.limits = ImageLimits(maxBytes: Int(maxUploadMB * 1_000_000), maxPixels: Int(maxMegapixels * 1_000_000))
+        embedderOptions.maxBatch = max(embedderOptions.maxBatch, batch)
+        let store = try catalog.open()
+        let embedder = try Embedder(model: modelOptions.model, options: embedderOptions)
+        let service = try await SearchService(store: store, embedder: embedder, storage: storage, metric: metric)
+
+        var options = WebOptions()
+        options.host = host
+        options.port = port
+        options.maxUploadBytes = Int(maxUploadMB * 1_000_000)
+        options.keepUploadsDirectory = keepUploads.map { URL(fileURLWithPath: $0).standardized }
+        options.productImagesDirectory = catalog.assetsDirectory
+        options.adminKey = adminKey ?? ProcessInfo.processInfo.environment["LOOKALIKE_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        options.batching.maxBatch = batch
+        options.batching.window = .microseconds(Int(batchWindowMs * 1000))
+        options.shopName = shopName
+
+        printError("lookalike: \(service.count) products in \(catalog.db), model \(embedder.manifest.name) "
+            + "(\(embedder.precision.rawValue), compiled in \(String(format: "%.1f", embedder.compileSeconds)) s)"
+            + (options.adminKey == nil ? "; admin API off" : "; admin API on")
+            + (options.keepUploadsDirectory.map { "; keeping uploads in \($0.path)" } ?? ""))
+        let host = self.host
+        try await WebServer(service: service, options: options).run { boundPort in
+            print("Lookalike is serving at http://\(host.contains(":") ? "[\(host)]" : host):\(boundPort)/")
+            fflush(stdout)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+
+/// An error answered to the client: an HTTP status, a stable machine-readable code and a message
+/// for people. API routes send it as `{"error": {"code": …, "message": …}}`, pages as an HTML page.
+public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The HTTP status.
+    public var status: HTTPResponse.Status
+    /// A stable code clients can branch on, e.g. `not_an_image`.
+    public var code: String
+    /// What went wrong and what to do, in words for the person who hit it.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
+
+    public static func == (a: APIError, b: APIError) -> Bool {
+        a.status.code == b.status.code && a.code == b.code && a.message == b.message
+    }
+
+    // MARK: - The errors the routes raise
+
+    /// 400: a parameter is missing or out of range.
+    static func badParameter(_ message: String) -> APIError { APIError(.badRequest, "invalid_parameter", message) }
+    /// 400: the multipart body lacks the image.
+    static func missingImage(field: String) -> APIError {
+        APIError(.badRequest, "missing_image", "the request has no image: send it as the multipart field '\(field)' "
+            + "or as the raw body with an image content type (e.g. image/jpeg)")
+    }
+    /// 401: the admin key is missing or wrong.
+    static func unauthorized(configured: Bool) -> APIError {
+        configured
+            ? APIError(.unauthorized, "unauthorized", "this call changes the catalog and needs the admin key: "
+                + "send it as 'Authorization: Bearer KEY' or 'X-Admin-Key: KEY'")
+            : APIError(.unauthorized, "unauthorized", "changing the catalog is disabled on this server: "
+                + "start it with --admin-key KEY (or the LOOKALIKE_ADMIN_KEY environment variable)")
+    }
+    /// 404: no such product.
+    static func unknownProduct(_ id: String) -> APIError { APIError(.notFound, "unknown_product", "no product with id '\(id)'") }
+    /// 404: no such route.
+    static func noRoute(_ method: String, _ path: String) -> APIError {
+        APIError(.notFound, "not_found", "there is no \(method) \(path); see /openapi.json for the API")
+    }
+    /// 413: the body is larger than allowed.
+    static func tooLarge(bytes: Int?, limit: Int) -> APIError {
+        let size = bytes.map { " (\(ByteFormat.text($0)))" } ?? ""
+        return APIError(.contentTooLarge, "too_large", "the upload is too large\(size): the limit is \(ByteFormat.text(limit))")
+    }
+    /// 415: the body is neither multipart nor an image.
+    static func unsupportedMediaType(_ type: String?, expected: String) -> APIError {
+        APIError(.unsupportedMediaType, "unsupported_media_type",
+                 "the request body is \(type.map { "'\($0)'" } ?? "untyped"); send \(expected)")
+    }
+}
+
+/// Byte counts for messages ("20 MB").
+enum ByteFormat {
+    static func text(_ bytes: Int) -> String {
+        if bytes >= 1_000_000 { return String(format: "%.1f MB", Double(bytes) / 1_000_000) }
+        if bytes >= 1_000 { return String(format: "%.1f kB", Double(bytes) / 1_000) }
+        return "\(bytes) bytes"
+    }
+}

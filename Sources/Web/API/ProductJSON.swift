@@ -1,0 +1,91 @@
+import Catalog
+import Foundation
+import Service
+
+/// A product as the API shows it.
+struct ProductJSON: Codable, Sendable {
+    var id: String
+    var title: String
+    var attributes: [String: String]
+    var image: String
+    var thumbnail: String
+    var url: String
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, attributes, image, thumbnail, url
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    init(_ product: Product) {
+        id = product.id
+        title = product.title
+        attributes = product.attributes
+        image = WebPaths.image(product.id)
+        thumbnail = WebPaths.thumbnail(product.id)
+        url = WebPaths.product(product.id)
+        createdAt = product.createdAt
+        updatedAt = product.updatedAt
+    }
+}
+
+/// One search result as the API shows it.
+struct ResultJSON: Codable, Sendable {
+    var id: String
+    var title: String
+    var score: Double
+    var attributes: [String: String]
+    var image: String
+    var thumbnail: String
+    var url: String
+
+    init(_ result: SearchResult) {
+        id = result.product.id
+        title = result.product.title
+        score = (Double(result.score) * 10_000).rounded() / 10_000
+        attributes = result.product.attributes
+        image = WebPaths.image(result.product.id)
+        thumbnail = WebPaths.thumbnail(result.product.id)
+        url = WebPaths.product(result.product.id)
+    }
+}
+
+/// Where a request's time went, in milliseconds.
+struct TimingsJSON: Codable, Sendable {
+    var decodeMs: Double
+    var embedMs: Double
+    var searchMs: Double
+    var totalMs: Double
+
+    enum CodingKeys: String, CodingKey {
+        case decodeMs = "decode_ms"
+        case embedMs = "embed_ms"
+        case searchMs = "search_ms"
+        case totalMs = "total_ms"
+    }
+
+    init(decode: Double, embed: Double, search: Double, total: Double) {
+        func round(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+        decodeMs = round(decode)
+        embedMs = round(embed)
+        searchMs = round(search)
+        totalMs = round(total)
+    }
+}
+
+/// `POST /api/search`.
+struct SearchResponseJSON: Codable, Sendable {
+    var results: [ResultJSON]
+    var timings: TimingsJSON
+    var k: Int
+}
+
+/// `GET /api/products/{id}/similar`.
+struct SimilarResponseJSON: Codable, Sendable {
+    var product: ProductJSON
+    var results: [ResultJSON]
+    var timings: TimingsJSON
+    var k: Int
+}

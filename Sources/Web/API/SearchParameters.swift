@@ -1,0 +1,74 @@
+import Foundation
+import Imaging
+
+/// What a search asks for besides the image: how many results, which products, which part of the photo.
+///
+/// Read from query parameters (and from the text fields of a multipart body): `k`, repeated
+/// `filter=key:value`, `key=value` for the catalog's own attribute keys, and
+/// `crop=left,top,width,height` in fractions of the photo (0…1).
+struct SearchParameters: Sendable, Equatable {
+    /// Results to return.
+    var k: Int
+    /// key → accepted values (AND across keys, OR within one key).
+    var filters: [String: [String]] = [:]
+    /// Part of the photo to search with.
+    var crop: CropRegion?
+
+    /// Parameter names with a meaning of their own, never taken as attribute filters.
+    static let reserved: Set<String> = ["k", "filter", "crop", "image", "like"]
+
+    /// Parses `pairs` (later pairs win for `k` and `crop`; filters add up).
+    ///
+    /// - Parameters:
+    ///   - knownKeys: the catalog's attribute keys; `key=value` is a filter only for these, and
+    ///     `filter=key:value` must name one of them (so a typo is an error, not an empty result).
+    static func parse(_ pairs: [(String, String)], defaultK: Int, maxK: Int, knownKeys: Set<String>) throws -> SearchParameters {
+        var parameters = SearchParameters(k: defaultK)
+        var seen: [String: Set<String>] = [:]
+        func addFilter(_ key: String, _ value: String) throws {
+            guard !key.isEmpty, !value.isEmpty else {
+                throw APIError.badParameter("filter '\(key):\(value)' needs a key and a value, as in filter=gender:Women")
+            }
+            guard knownKeys.contains(key) else {
+                let known = knownKeys.sorted().joined(separator: ", ")
+                throw APIError.badParameter("unknown filter key '\(key)'; this catalog's keys are: \(known.isEmpty ? "(none)" : known)")
+            }
+            if seen[key, default: []].insert(value).inserted { parameters.filters[key, default: []].append(value) }
+        }
+        for (name, value) in pairs {
+            switch name {
+            case "k":
+                guard let k = Int(value.trimmingCharacters(in: .whitespaces)), k >= 1, k <= maxK else {
+                    throw APIError.badParameter("k must be a whole number from 1 to \(maxK) (got '\(value.prefix(40))')")
+                }
+                parameters.k = k
+            case "filter":
+                guard let colon = value.firstIndex(of: ":") else {
+                    throw APIError.badParameter("filter must look like key:value, e.g. filter=articleType:Tshirts (got '\(value.prefix(80))')")
+                }
+                try addFilter(String(value[..<colon]), String(value[value.index(after: colon)...]))
+            case "crop":
+                parameters.crop = try parseCrop(value)
+            default:
+                if knownKeys.contains(name), !reserved.contains(name) { try addFilter(name, value) }
+            }
+        }
+        return parameters
+    }
+
+    /// `left,top,width,height` as fractions 0…1 (an empty value means no crop).
+    static func parseCrop(_ text: String) throws -> CropRegion? {
+        if text.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
+        let numbers = text.split(separator: ",", omittingEmptySubsequences: false)
+            .map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard numbers.count == 4, let left = numbers[0], let top = numbers[1], let width = numbers[2], let height = numbers[3] else {
+            throw APIError(.badRequest, "invalid_crop",
+                           "crop must be four numbers left,top,width,height as fractions of the photo, e.g. crop=0.1,0.2,0.5,0.6 (got '\(text.prefix(80))')")
+        }
+        do {
+            return try CropRegion(left: left, top: top, width: width, height: height)
+        } catch let error as ImagingError {
+            throw APIError.from(error)
+        }
+    }
+}

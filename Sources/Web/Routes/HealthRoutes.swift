@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+
+/// `GET /healthz` (is the server up, what does it serve) and `GET /metrics` (Prometheus text).
+struct HealthRoutes {
+    let app: WebApp
+
+    func register(on routes: RouteTable) {
+        routes.add(.get, "/healthz") { _, _ in
+            let embedder = app.service.embedder
+            return try JSONResponse.make(HealthJSON(
+                status: "ok", products: app.service.count, model: embedder.manifest.name, modelKey: embedder.modelKey,
+                precision: embedder.precision.rawValue,
+                uptimeSeconds: (Date().timeIntervalSince(app.metrics.started) * 10).rounded() / 10))
+        }
+        routes.add(.get, "/metrics") { _, _ in
+            let text = app.metrics.render(catalogSize: app.service.count, batcher: app.batcher.statistics,
+                                          thumbnails: app.thumbnails.statistics)
+            return Response(status: .ok,
+                            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+    }
+}
+
+/// `GET /healthz`.
+struct HealthJSON: Codable, Sendable {
+    var status: String
+    var products: Int
+    var model: String
+    var modelKey: String
+    var precision: String
+    var uptimeSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case status, products, model, precision
+        case modelKey = "model_key"
+        case uptimeSeconds = "uptime_seconds"
+    }
+}

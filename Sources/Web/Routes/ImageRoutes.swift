@@ -1,0 +1,65 @@
+import Catalog
+import Foundation
+import Hummingbird
+
+/// `GET /images/{id}` (the stored photo) and `GET /thumbnails/{id}?size=` (a cached JPEG), with
+/// ETags and Cache-Control so browsers and proxies keep them.
+struct ImageRoutes {
+    let app: WebApp
+
+    /// Thumbnail sizes clients may ask for (longest side, pixels).
+    static let sizes = [160, 320, 640]
+
+    func register(on routes: RouteTable) {
+        routes.add(.get, "/images/{id}") { request, context in
+            let product = try await product(context)
+            let etag = "\"i-\(ThumbnailCache.version(of: product))\""
+            if Self.matches(request, etag) { return Self.notModified(etag) }
+            let limits = app.service.embedder.options.limits
+            let image = try ProductImage.load(product, limits: limits)
+            return Self.image(image.data, type: ImageFormat(sniffing: image.data).mimeType, etag: etag)
+        }
+        routes.add(.get, "/thumbnails/{id}") { request, context in
+            let size = try size(request)
+            let product = try await product(context)
+            let etag = ThumbnailCache.etag(for: product, size: size)
+            if Self.matches(request, etag) { return Self.notModified(etag) }
+            let cache = app.thumbnails
+            let thumbnail = try await app.onWorkers { try cache.thumbnail(for: product, size: size) }
+            return Self.image(thumbnail.data, type: "image/jpeg", etag: thumbnail.etag)
+        }
+    }
+
+    private func product(_ context: WebContext) async throws -> Product {
+        let id = try context.pathParameter("id")
+        guard let product = try await app.service.store.product(id: id) else { throw APIError.unknownProduct(id) }
+        return product
+    }
+
+    private func size(_ request: Request) throws -> Int {
+        guard let text = request.query("size") else { return app.options.thumbnailSize }
+        guard let size = Int(text), Self.sizes.contains(size) else {
+            throw APIError.badParameter("size must be one of \(Self.sizes.map(String.init).joined(separator: ", ")) (got '\(text.prefix(20))')")
+        }
+        return size
+    }
+
+    /// Whether the client's If-None-Match holds `etag`.
+    static func matches(_ request: Request, _ etag: String) -> Bool {
+        guard let header = request.headers[.ifNoneMatch] else { return false }
+        return header == "*" || header.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag }
+    }
+
+    static func notModified(_ etag: String) -> Response {
+        Response(status: .notModified, headers: [.eTag: etag, .cacheControl: cacheControl])
+    }
+
+    static func image(_ data: Data, type: String, etag: String) -> Response {
+        Response(status: .ok,
+                 headers: [.contentType: type, .eTag: etag, .cacheControl: cacheControl, .contentLength: String(data.count)],
+                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A day fresh, then revalidated by ETag.
+    static let cacheControl = "public, max-age=86400"
+}

@@ -1,0 +1,40 @@
+import Catalog
+import Dispatch
+import Hummingbird
+import Service
+
+/// `GET /api/products/{id}` and `GET /api/products/{id}/similar`.
+struct ProductRoutes {
+    let app: WebApp
+
+    func register(on routes: RouteTable) {
+        routes.add(.get, "/api/products/{id}") { _, context in
+            let id = try context.pathParameter("id")
+            return try JSONResponse.make(ProductJSON(try await product(id)))
+        }
+        routes.add(.get, "/api/products/{id}/similar") { request, context in
+            try await similar(request, id: try context.pathParameter("id"))
+        }
+    }
+
+    /// The stored product, or 404.
+    func product(_ id: String) async throws -> Product {
+        guard let product = try await app.service.store.product(id: id) else { throw APIError.unknownProduct(id) }
+        return product
+    }
+
+    func similar(_ request: Request, id: String) async throws -> Response {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let pairs = request.queryPairs
+        let parameters = try SearchParameters.parse(pairs, defaultK: app.options.defaultResults,
+                                                    maxK: app.options.maxResults, knownKeys: try await app.facets.keys())
+        if parameters.crop != nil { throw APIError.badParameter("crop applies to uploaded photos, not to 'more like this'") }
+        let product = try await product(id)
+        let results = try await app.similar(to: id, request: SearchRequest(k: parameters.k, filters: parameters.filters))
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+        app.metrics.search.observe(elapsed / 1000)
+        return try JSONResponse.make(SimilarResponseJSON(
+            product: ProductJSON(product), results: results.map(ResultJSON.init),
+            timings: TimingsJSON(decode: 0, embed: 0, search: elapsed, total: elapsed), k: parameters.k))
+    }
+}

@@ -1,0 +1,12 @@
+import HTTPTypes
+import Hummingbird
+
+extension HTTPField.Name {
+    // Constant, valid header names: the initialiser only fails for invalid characters.
+    /// `X-Admin-Key`: the admin key, as an alternative to `Authorization: Bearer`.
+    static let adminKey = HTTPField.Name("X-Admin-Key")!
+    /// `Referrer-Policy`.
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    /// `X-Frame-Options`.
+    static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import Service
+import ServiceLifecycle
+import Web
+import XCTest
+
+/// The real HTTP server on a loopback port, driven by curl: what the in-memory router tests cannot
+/// see (100-continue, chunked uploads past the cap, keep-alive after a refusal).
+final class LiveServerTests: XCTestCase {
+    static let curl = "/usr/bin/curl"
+
+    /// Runs the server for `body` and stops it gracefully afterwards.
+    func withServer(_ configure: (inout WebOptions) -> Void = { _ in }, _ body: (String) async throws -> Void) async throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.curl) else { throw XCTSkip("curl is not installed") }
+        let service = try await WebFixtures.fashionCatalog()
+        var options = WebOptions()
+        options.port = 0
+        configure(&options)
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = try WebServer(service: service, options: options).makeApplication { port in
+            continuation.yield(port)
+            continuation.finish()
+        }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "live-test")))
+        let server = Task { try await group.run() }
+        do {
+            let port = try await withTimeout(seconds: 20, "the server to listen") { await ports.first { _ in true } }
+            try await body("http://127.0.0.1:\(port)")
+        } catch {
+            await group.triggerGracefulShutdown()
+            _ = await server.result
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        _ = await server.result
+    }
+
+    /// Runs curl; returns (HTTP status, seconds, body).
+    func curl(_ arguments: [String]) throws -> (status: Int, seconds: Double, body: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.curl)
+        process.arguments = ["-s", "--max-time", "30", "-w", "\n%{http_code} %{time_total}"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let last = lines.last.map(String.init) ?? ""
+        let parts = last.split(separator: " ")
+        return (Int(parts.first ?? "") ?? 0, Double(parts.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    func testExpectContinueIsAnsweredAtOnce() async throws {
+        let folder = try WebFixtures.temporaryFolder(self)
+        // A valid PNG padded past curl's 1 MB threshold for sending `Expect: 100-continue`.
+        var padded = try WebFixtures.data("chelsea.png")
+        padded += Data(count: 1_500_000)
+        let file = folder.appendingPathComponent("big.png")
+        try padded.write(to: file)
+        try await withServer { site in
+            // Without an interim answer curl would wait the full --expect100-timeout (20 s) before uploading.
+            let (status, seconds, body) = try curl(["--expect100-timeout", "20", "-H", "Expect: 100-continue",
+                                                    "-F", "image=@\(file.path)", "\(site)/api/search"])
+            XCTAssertEqual(status, 200, body)
+            XCTAssertLessThan(seconds, 15, "curl waited for a 100 Continue that never came")
+        }
+    }
+
+    func testChunkedUploadsAreCappedWhileStreaming() async throws {
+        let folder = try WebFixtures.temporaryFolder(self)
+        let file = folder.appendingPathComponent("huge.jpg")
+        try Data(count: 3_000_000).write(to: file)
+        try await withServer({ $0.maxUploadBytes = 1_000_000 }) { site in
+            // No Content-Length: the cap can only be enforced while reading.
+            let chunked = try curl(["-H", "Transfer-Encoding: chunked", "-H", "Content-Type: image/jpeg", "--data-binary", "@\(file.path)", "\(site)/api/search"])
+            XCTAssertEqual(chunked.status, 413, chunked.body)
+            XCTAssertTrue(chunked.body.contains("\"too_large\""), chunked.body)
+            // Declared too large: refused before the body is sent.
+            let declared = try curl(["-H", "Content-Type: image/jpeg", "--data-binary", "@\(file.path)", "\(site)/api/search"])
+            XCTAssertEqual(declared.status, 413, declared.body)
+            // The server is still fine afterwards.
+            let health = try curl(["\(site)/healthz"])
+            XCTAssertEqual(health.status, 200)
+        }
+    }
+
+    func testKeepAliveAfterARefusal() async throws {
+        try await withServer { site in
+            // Two requests on one connection: a refused upload, then a normal one.
+            let output = try curl(["-H", "Content-Type: application/json", "--data", "{}", "\(site)/api/search",
+                                   "--next", "-s", "-w", "\n%{http_code} %{num_connects}", "\(site)/healthz"])
+            XCTAssertTrue(output.body.contains("unsupported_media_type"), output.body)
+            XCTAssertEqual(output.status, 200, output.body)
+            XCTAssertEqual(output.seconds, 0, "the second request reuses the connection (no new connect): \(output.body)")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Web
+import XCTest
+
+/// CPU-heavy steps run on the pool's own threads, also after an `await` inside them.
+final class WorkerPoolTests: XCTestCase {
+    func testWorkRunsOnThePoolThreads() async throws {
+        let pool = WorkerPool(threads: 2, name: "test-pool")
+        let names = try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0 ..< 8 {
+                group.addTask {
+                    try await pool.run {
+                        let before = currentThreadName()
+                        try await Task.sleep(for: .milliseconds(5))
+                        let after = currentThreadName()
+                        return [before, after]
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        XCTAssertEqual(names.count, 16)
+        for name in names { XCTAssertTrue(name.hasPrefix("test-pool."), "ran on \(name)") }
+    }
+
+    func testErrorsPassThrough() async {
+        struct Boom: Error {}
+        let pool = WorkerPool(threads: 1)
+        do {
+            _ = try await pool.run { () async throws -> Int in throw Boom() }
+            XCTFail("expected an error")
+        } catch {
+            XCTAssertTrue(error is Boom)
+        }
+    }
+}
+
+/// The running thread's name (a function, so async code may ask).
+func currentThreadName() -> String {
+    // The kernel's name of the calling thread (Foundation's Thread.name may lag behind on Linux).
+    let comm = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
+    return comm.trimmingCharacters(in: .whitespacesAndNewlines) + " / " + (Thread.current.name ?? "")
+}
