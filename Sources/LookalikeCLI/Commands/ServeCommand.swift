@@ -42,8 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("batch-window-ms"), help: "Extra milliseconds a lone query waits for others to batch with (0 = none).")
     var batchWindowMs = 0.0
 
-    @Option(help: "How vectors are held in memory: f32, f16 or int8.")
-    var storage: VectorStorage = .float16
+    @Option(help: "How vectors are held in memory: int8 (with a scale per vector: the fastest scan), f16 or f32. HNSW holds int8 as f16.")
+    var storage: VectorStorage = .int8
 
     @Option(help: "Score: cosine (the default) or euclidean.")
     var metric: VectorMetric = .cosine

@@ -12,8 +12,8 @@ struct SearchOptions: ParsableArguments {
     @Option(name: .long, help: "Score: cosine (the default) or euclidean (the original design's distance).")
     var metric: VectorMetric = .cosine
 
-    @Option(name: .long, help: "How vectors are held in memory: f32, f16 or int8 (HNSW holds int8 as f16).")
-    var storage: VectorStorage = .float16
+    @Option(name: .long, help: "How vectors are held in memory: int8 (with a scale per vector: the fastest scan), f16 or f32 (exact scores). HNSW holds int8 as f16.")
+    var storage: VectorStorage = .int8
 
     @Option(name: .long, help: ArgumentHelp("exact (brute force), hnsw (approximate, kept in <db>.hnsw and updated incrementally) or auto (hnsw from \(VectorIndexKind.autoThreshold) products).", valueName: "kind"))
     var index: VectorIndexKind = .auto
