@@ -29,7 +29,7 @@ extension PostgresCatalogStore {
             }
             try await connection.rows("""
                 INSERT INTO import_failures (run_id, item, reason)
-                SELECT * FROM unnest(\(failures.map(\.runID))::bigint[], \(failures.map(\.item))::text[], \(failures.map(\.reason))::text[])
+                SELECT u.run_id, u.item, u.reason FROM unnest(\(failures.map(\.runID))::bigint[], \(failures.map(\.item))::text[], \(failures.map(\.reason))::text[])
                     WITH ORDINALITY AS u(run_id, item, reason, n) ORDER BY n
                 """, logger)
         }

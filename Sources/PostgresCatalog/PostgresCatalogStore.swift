@@ -42,6 +42,10 @@ public final class PostgresCatalogStore: CatalogStore, DatabaseVectorSearch, @un
             }
         }
         do {
+            // One plain connection first: a wrong address, password or database fails at once with the
+            // server's reason, where the pool would keep retrying.
+            try await Self.probe(primary, logger: logger)
+            if let replica { try await Self.probe(replica, logger: logger) }
             try await Self.within(seconds: 30, server: primary) { try await self.migrate() }
             if let replica {
                 try await Self.within(seconds: 30, server: replica) {
@@ -51,6 +55,24 @@ public final class PostgresCatalogStore: CatalogStore, DatabaseVectorSearch, @un
         } catch {
             runTask.cancel()
             throw error
+        }
+    }
+
+    /// Opens and closes one connection to `url`; throws `cannotOpen` with the reason if that fails.
+    static func probe(_ url: PostgresURL, logger: Logger) async throws {
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
+            tls: .disable)
+        configuration.options.connectTimeout = .seconds(10)
+        do {
+            if url.sslMode != "disable" {
+                let context = try NIOSSLContext(configuration: .makeClientConfiguration())
+                configuration.tls = url.sslMode == "require" ? .require(context) : .prefer(context)
+            }
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try await connection.close()
+        } catch {
+            throw CatalogStoreError.cannotOpen(path: url.description, reason: postgresReason(error))
         }
     }
 
