@@ -34,7 +34,7 @@ struct IndexCommand: AsyncParsableCommand {
     func run() async throws {
         guard batch > 0, batch <= 256 else { throw ValidationError("--batch must be 1…256") }
         let catalogSource = try Catalog.source(for: source)
-        let store = try catalog.open()
+        let store = try await catalog.open()
         let embedder = try modelOptions.load()
         var options = ImportOptions()
         options.batchSize = batch
@@ -45,7 +45,7 @@ struct IndexCommand: AsyncParsableCommand {
         let signals = SignalWatcher(stop: stop)
         defer { signals.cancel() }
         let bar = ProgressBar()
-        printError("importing \(catalogSource.description) into \(catalog.db) with \(embedder.manifest.name) (\(embedder.precision.rawValue), \(embedder.pooling) pooling)")
+        printError("importing \(catalogSource.description) into \(catalog.displayName) with \(embedder.manifest.name) (\(embedder.precision.rawValue), \(embedder.pooling) pooling)")
         let summary = try await ImportPipeline(store: store, embedder: embedder, options: options)
             .run(source: catalogSource, progress: bar, stop: stop)
         bar.finish()
