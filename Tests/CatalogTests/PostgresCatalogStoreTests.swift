@@ -139,6 +139,11 @@ final class PostgresCatalogStoreTests: XCTestCase {
         let indexes = try await store.query("listing indexes", "SELECT indexname FROM pg_indexes WHERE tablename = 'vectors' AND schemaname = current_schema()")
             .map { try $0.decode(String.self) }
         XCTAssertTrue(indexes.contains { $0.hasPrefix("vectors_hnsw_cosine_") }, "\(indexes)")
+        let settings = try await store.query("reading pgvector settings", """
+            SELECT current_setting('hnsw.ef_search'), current_setting('hnsw.iterative_scan')
+            """).first?.decode((String, String).self)
+        XCTAssertEqual(settings?.0, "100")
+        XCTAssertEqual(settings?.1, "relaxed_order")
         let query = batch[7].vector
         let filtered = try await store.nearest(to: query, k: 10, filters: ["type": ["t2"]], excluding: [], modelKey: "m", distance: .cosine)
         XCTAssertEqual(filtered.count, 10, "iterative scans fill k even when the filter keeps a fifth of the rows")
