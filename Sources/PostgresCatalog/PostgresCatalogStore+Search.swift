@@ -49,9 +49,13 @@ extension PostgresCatalogStore {
     public func vector(for id: String, modelKey: String) async throws -> [Float]? {
         guard let model = try await storedModel(modelKey, on: reader) else { return nil }
         let rows = try await query("reading the vector of \(id)", """
-            SELECT embedding::real[] FROM vectors WHERE model_id = \(model.id) AND product_id = \(id)
+            SELECT halfvec_send(embedding) FROM vectors WHERE model_id = \(model.id) AND product_id = \(id)
             """, on: reader)
-        return try rows.first?.decode([Float].self)
+        guard let bytes = try rows.first?.decode(ByteBuffer.self) else { return nil }
+        var vector: [Float] = []
+        vector.reserveCapacity(model.dimension)
+        try Self.appendHalfvec(bytes, dimension: model.dimension, id: id, modelKey: modelKey, to: &vector)
+        return vector
     }
 
     /// How many vectors are stored under `modelKey` (on the replica when there is one).

@@ -30,15 +30,18 @@ extension PostgresCatalogStore {
             let hasHash = unique.map { $0.product.contentHash != nil }
             let hashes = unique.map { $0.product.contentHash ?? "" }
             let attributes = unique.map { Self.json($0.product.attributes) }
-            let vectors = unique.map { Self.vectorLiteral($0.vector) }
+            // All vectors travel as one binary real[]; row n is the slice [(n-1)·d+1, n·d].
+            let d = model.dimension
+            let flat = unique.flatMap(\.vector)
             try await connection.rows(PostgresQuery(unsafeSQL: """
                 INSERT INTO vectors (product_id, model_id, content_hash, attributes, embedding)
-                SELECT u.id, \(model.id), CASE WHEN u.has_hash THEN u.hash END, u.attributes::jsonb, u.embedding::halfvec
-                FROM unnest($1::text[], $2::bool[], $3::text[], $4::text[], $5::text[])
-                    AS u(id, has_hash, hash, attributes, embedding)
+                SELECT u.id, \(model.id), CASE WHEN u.has_hash THEN u.hash END, u.attributes::jsonb,
+                       ($5::real[])[(u.n - 1) * \(d) + 1 : u.n * \(d)]::halfvec
+                FROM unnest($1::text[], $2::bool[], $3::text[], $4::text[]) WITH ORDINALITY
+                    AS u(id, has_hash, hash, attributes, n)
                 ON CONFLICT (product_id, model_id) DO UPDATE SET
                     content_hash = excluded.content_hash, attributes = excluded.attributes, embedding = excluded.embedding
-                """, binds: try Self.binds(ids, hasHash, hashes, attributes, vectors)), logger)
+                """, binds: try Self.binds(ids, hasHash, hashes, attributes, flat)), logger)
             return model
         }
         models.set(modelKey, model)
@@ -173,11 +176,6 @@ extension PostgresCatalogStore {
                 id: id, reason: "vector value \(vector[index]) at position \(index) is not a finite number within ±65504 "
                     + "(vectors are stored as 16-bit floats)")
         }
-    }
-
-    /// pgvector's text form of a vector: `[0.5,-0.25,1.0]`.
-    static func vectorLiteral(_ vector: [Float]) -> String {
-        "[" + vector.map { "\($0)" }.joined(separator: ",") + "]"
     }
 
     /// Attributes as a JSON object (empty keys and values left out, as in product_attributes).

@@ -25,19 +25,16 @@ extension PostgresCatalogStore {
             return VectorTable(modelKey: modelKey, ids: [], attributes: [], dimension: 0, vectors: [])
         }
         let rows = try await query("loading the vectors of model \(modelKey)", PostgresQuery(unsafeSQL: """
-            SELECT product_id, embedding::real[] FROM vectors WHERE model_id = \(model.id) ORDER BY product_id COLLATE "C"
+            SELECT product_id, halfvec_send(embedding) FROM vectors WHERE model_id = \(model.id) ORDER BY product_id COLLATE "C"
             """))
         var ids: [String] = [], vectors: [Float] = [], rowOfID: [String: Int] = [:]
         ids.reserveCapacity(rows.count)
         vectors.reserveCapacity(rows.count * model.dimension)
         for row in rows {
-            let (id, vector) = try row.decode((String, [Float]).self)
-            guard vector.count == model.dimension else {
-                throw CatalogStoreError.dimensionMismatch(id: id, modelKey: modelKey, expected: model.dimension, found: vector.count)
-            }
+            let (id, bytes) = try row.decode((String, ByteBuffer).self)
+            try Self.appendHalfvec(bytes, dimension: model.dimension, id: id, modelKey: modelKey, to: &vectors)
             rowOfID[id] = ids.count
             ids.append(id)
-            vectors.append(contentsOf: vector)
         }
         var attributes = [[String: String]](repeating: [:], count: ids.count)
         let attributeRows = try await query("loading the attributes of model \(modelKey)", PostgresQuery(unsafeSQL: """
@@ -61,5 +58,26 @@ extension PostgresCatalogStore {
         let model = StoredModel(id: id, dimension: dimension)
         models.set(modelKey, model)
         return model
+    }
+
+    /// Appends the floats of pgvector's binary halfvec (`halfvec_send`: int16 dimension, int16 unused,
+    /// then big-endian half floats) to `vectors`.
+    static func appendHalfvec(_ bytes: ByteBuffer, dimension: Int, id: String, modelKey: String, to vectors: inout [Float]) throws {
+        var bytes = bytes
+        guard let stored = bytes.readInteger(endianness: .big, as: Int16.self), bytes.readInteger(as: Int16.self) != nil else {
+            throw CatalogStoreError.corruptVector(id: id, modelKey: modelKey, expectedBytes: 4 + 2 * dimension, foundBytes: bytes.readableBytes)
+        }
+        guard Int(stored) == dimension else {
+            throw CatalogStoreError.dimensionMismatch(id: id, modelKey: modelKey, expected: dimension, found: Int(stored))
+        }
+        guard bytes.readableBytes == 2 * dimension else {
+            throw CatalogStoreError.corruptVector(id: id, modelKey: modelKey, expectedBytes: 4 + 2 * dimension, foundBytes: 4 + bytes.readableBytes)
+        }
+        bytes.withUnsafeReadableBytes { raw in
+            for index in 0 ..< dimension {
+                let half = UInt16(raw[2 * index]) << 8 | UInt16(raw[2 * index + 1])
+                vectors.append(Float16Codec.float(fromHalfBits: half))
+            }
+        }
     }
 }
