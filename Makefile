@@ -5,7 +5,7 @@ export PKG_CONFIG_PATH := $(ROOT)/.deps/pkgconfig:$(PKG_CONFIG_PATH)
 SWIFT_FLAGS ?=
 BIN := .build/release/lookalike
 
-.PHONY: setup build release test demo bench-embed clean
+.PHONY: setup build release test pg-start pg-stop demo bench-embed clean
 
 ## setup: install system packages, the Python virtualenv, models and test fixtures (idempotent)
 setup:
@@ -19,9 +19,15 @@ build: setup
 release: setup
 	swift build -c release --product lookalike $(SWIFT_FLAGS)
 
-## test: set up, then run every test
+## test: set up, start a PostgreSQL primary + replica (scripts/pg), run every test on both backends, stop them
 test: setup
-	swift test $(SWIFT_FLAGS)
+	bash scripts/pg/with-servers.sh swift test $(SWIFT_FLAGS)
+
+## pg-start / pg-stop: a PostgreSQL primary + streaming replica for trying `--db postgres://...` by hand
+pg-start:
+	bash scripts/pg/pg.sh start
+pg-stop:
+	bash scripts/pg/pg.sh stop
 
 ## demo: set up, build, import Fashion-MNIST (60k products; incremental, so reruns are quick) and serve the page
 DEMO_DB ?= demo/lookalike.db

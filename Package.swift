@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // --- C: libvips (pkg-config "vips") and a thin shim over its variadic API.
@@ -42,6 +43,9 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["VipsShim", "CLibVips"]),
         .target(name: "Embedding", dependencies: ["Imaging", "OpenVINOShim", "COpenVINO"]),
         .target(name: "Catalog", dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "PostgresCatalog", dependencies: [
+            "Catalog", .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .target(name: "Search", dependencies: ["Catalog", "VectorKernels"]),
         .target(name: "Service", dependencies: ["Imaging", "Embedding", "Catalog", "Search"]),
         .target(name: "Web", dependencies: [
@@ -50,16 +54,16 @@ let package = Package(
             .product(name: "MultipartKit", package: "multipart-kit"),
         ], resources: [.copy("Public")]),
         .executableTarget(name: "LookalikeCLI", dependencies: [
-            "Imaging", "Embedding", "Catalog", "Search", "Service", "Web",
+            "Imaging", "Embedding", "Catalog", "PostgresCatalog", "Search", "Service", "Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // --- Tests, one target per layer.
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "PostgresCatalog", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog"]),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "Catalog", "Search", "Embedding", "Imaging"]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Catalog", "PostgresCatalog", "Search", "Embedding", "Imaging"]),
         .testTarget(name: "CLITests", dependencies: ["LookalikeCLI", "Catalog"]),
         .testTarget(name: "WebTests", dependencies: [
             "Web", "Service", "Catalog", "Embedding", "Imaging",

@@ -4,27 +4,6 @@ import GRDB
 import XCTest
 
 final class VectorLoadingTests: XCTestCase {
-    func testModelKeysAreIsolated() async throws {
-        let (store, _) = try makeStore()
-        try await store.upsert([(product("a", hash: "ha"), [1, 0, 0]), (product("b", hash: "hb"), [0, 1, 0])],
-                               modelKey: "small@1")
-        try await store.upsert([(product("b", hash: "hb"), [0.5, 0.5, 0, 0, 0])], modelKey: "big@2")
-        let small = try await store.loadVectors(modelKey: "small@1")
-        let big = try await store.loadVectors(modelKey: "big@2")
-        XCTAssertEqual(small.ids, ["a", "b"])
-        XCTAssertEqual(small.dimension, 3)
-        XCTAssertEqual(big.ids, ["b"])
-        XCTAssertEqual(big.dimension, 5)
-        XCTAssertEqual(big.vectors, [0.5, 0.5, 0, 0, 0])
-        let none = try await store.loadVectors(modelKey: "unknown")
-        XCTAssertEqual(none.count, 0)
-        XCTAssertEqual(none.dimension, 0)
-        let bigHashes = try await store.contentHashes(modelKey: "big@2")
-        XCTAssertEqual(bigHashes, ["b": "hb"], "a product without a vector for this model key must be re-embedded")
-        let stats = try await store.stats()
-        XCTAssertEqual(stats.vectorsByModelKey, ["small@1": 2, "big@2": 1])
-    }
-
     func testDamagedVectorBlobIsReported() async throws {
         let (store, _) = try makeStore()
         try await store.upsert([(product("a"), [1, 2, 3])], modelKey: "m")

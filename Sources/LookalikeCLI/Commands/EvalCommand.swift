@@ -36,10 +36,10 @@ struct EvalCommand: AsyncParsableCommand {
 
     func run() async throws {
         let embedder = try modelOptions.load()
-        let store = try catalog.open()
+        let store = try await catalog.open()
         let table = try await store.loadVectors(modelKey: embedder.modelKey)
         guard table.count > 0 else {
-            throw ValidationError("the catalog \(catalog.db) has no vectors for \(embedder.modelKey); index it with the same --model/--pool first")
+            throw ValidationError("the catalog \(catalog.displayName) has no vectors for \(embedder.modelKey); index it with the same --model/--pool first")
         }
         var queryVectors: SourceVectors?
         var embedSeconds = 0.0

@@ -38,7 +38,7 @@ struct IndexCommand: AsyncParsableCommand {
     func run() async throws {
         guard batch > 0, batch <= 256 else { throw ValidationError("--batch must be 1…256") }
         let catalogSource = try Catalog.source(for: source)
-        let store = try catalog.open()
+        let store = try await catalog.open()
         let embedder = try modelOptions.load()
         var options = ImportOptions()
         options.batchSize = batch
@@ -49,7 +49,7 @@ struct IndexCommand: AsyncParsableCommand {
         let signals = SignalWatcher(stop: stop)
         defer { signals.cancel() }
         let bar = ProgressBar()
-        printError("importing \(catalogSource.description) into \(catalog.db) with \(embedder.manifest.name) (\(embedder.precision.rawValue), \(embedder.pooling) pooling)")
+        printError("importing \(catalogSource.description) into \(catalog.displayName) with \(embedder.manifest.name) (\(embedder.precision.rawValue), \(embedder.pooling) pooling)")
         let summary = try await ImportPipeline(store: store, embedder: embedder, options: options)
             .run(source: catalogSource, progress: bar, stop: stop)
         bar.finish()
@@ -64,12 +64,12 @@ struct IndexCommand: AsyncParsableCommand {
 
     /// Updates (or first builds) the HNSW graph beside the catalog, so `search` and `serve` start fast.
     func updateGraph(store: any CatalogStore, modelKey: String) async throws {
-        let exists = FileManager.default.fileExists(atPath: catalog.hnswFile.path)
-        guard index != .exact else { return }
+        guard index != .exact, let graphFile = catalog.hnswFile else { return }  // PostgreSQL indexes in the database
+        let exists = FileManager.default.fileExists(atPath: graphFile.path)
         let count = try await store.count()
         guard index == .hnsw || exists || index.resolved(rows: count) == .hnsw else { return }
         let table = try await store.loadVectors(modelKey: modelKey)
-        _ = CatalogIndex(table: table, kind: .hnsw, hnswFile: catalog.hnswFile, log: { printError("lookalike: \($0)") })
+        _ = CatalogIndex(table: table, kind: .hnsw, hnswFile: graphFile, log: { printError("lookalike: \($0)") })
     }
 
     static func describe(_ s: ImportSummary) -> String {

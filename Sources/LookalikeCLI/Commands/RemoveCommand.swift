@@ -11,7 +11,7 @@ struct RemoveCommand: AsyncParsableCommand {
     var productIDs: [String]
 
     func run() async throws {
-        let store = try catalog.open()
+        let store = try await catalog.open()
         let removed = try await store.remove(ids: productIDs)
         print("removed \(removed) of \(productIDs.count) product(s)")
         if removed < productIDs.count {

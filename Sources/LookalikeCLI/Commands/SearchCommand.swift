@@ -11,6 +11,7 @@ struct SearchCommand: AsyncParsableCommand {
         commandName: "search", abstract: "Find the catalog products that look most like each photo.")
 
     @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var replica: ReadReplicaOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var searchOptions: SearchOptions
 
@@ -21,7 +22,7 @@ struct SearchCommand: AsyncParsableCommand {
     var images: [String]
 
     func run() async throws {
-        let service = try await searchOptions.service(catalog: catalog, model: modelOptions)
+        let service = try await searchOptions.service(catalog: catalog, model: modelOptions, readDB: replica.readDB)
         let request = SearchRequest(k: searchOptions.k, filters: try searchOptions.parsedFilters())
         var failures = 0
         for path in images {

@@ -16,6 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
             + "The API is described at /openapi.json.")
 
     @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var replica: ReadReplicaOptions
     @OptionGroup var modelOptions: ModelOptions
 
     @Option(help: "Address to listen on (0.0.0.0 for every interface).")
@@ -64,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         var embedderOptions = try modelOptions.embedderOptions()
         embedderOptions.limits = ImageLimits(maxBytes: Int(maxUploadMB * 1_000_000), maxPixels: Int(maxMegapixels * 1_000_000))
         embedderOptions.maxBatch = max(embedderOptions.maxBatch, batch)
-        let store = try catalog.open()
+        let store = try await catalog.open(readDB: replica.readDB)
         let embedder = try Embedder(model: modelOptions.model, options: embedderOptions)
         let service = try await SearchService(store: store, embedder: embedder, storage: storage, metric: metric,
                                               kind: index, hnswFile: catalog.hnswFile, log: { printError("lookalike: \($0)") })
@@ -80,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.batching.window = .microseconds(Int(batchWindowMs * 1000))
         options.shopName = shopName
 
-        printError("lookalike: \(service.count) products in \(catalog.db) (\(service.indexKind.rawValue) index), model \(embedder.manifest.name) "
+        printError("lookalike: \(service.count) products in \(catalog.displayName) (\(service.indexKind.rawValue) index), model \(embedder.manifest.name) "
             + "(\(embedder.precision.rawValue), compiled in \(String(format: "%.1f", embedder.compileSeconds)) s)"
             + (options.adminKey == nil ? "; admin API off" : "; admin API on")
             + (options.keepUploadsDirectory.map { "; keeping uploads in \($0.path)" } ?? ""))

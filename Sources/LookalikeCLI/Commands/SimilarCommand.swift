@@ -7,6 +7,7 @@ struct SimilarCommand: AsyncParsableCommand {
         commandName: "similar", abstract: "Products most like a catalog product (the product itself excluded).")
 
     @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var replica: ReadReplicaOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var searchOptions: SearchOptions
 
@@ -17,7 +18,7 @@ struct SimilarCommand: AsyncParsableCommand {
     var productID: String
 
     func run() async throws {
-        let service = try await searchOptions.service(catalog: catalog, model: modelOptions)
+        let service = try await searchOptions.service(catalog: catalog, model: modelOptions, readDB: replica.readDB)
         let request = SearchRequest(k: searchOptions.k, filters: try searchOptions.parsedFilters())
         let results: [SearchResult]
         do {

@@ -12,7 +12,7 @@ struct StatsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let store = try catalog.open()
+        let store = try await catalog.open()
         let stats = try await store.stats()
         let runs = try await store.lastImportRuns(limit: 5)
         let facets = try await store.facets(keys: nil, limit: 8)
@@ -21,7 +21,7 @@ struct StatsCommand: AsyncParsableCommand {
                                           imports: runs, facets: Dictionary(facets.map { ($0.key, $0.values.map(\.value)) }, uniquingKeysWith: { a, _ in a })))
             return
         }
-        print("catalog \(catalog.db)")
+        print("catalog \(catalog.displayName)")
         print("  products  \(stats.products)")
         for (key, count) in stats.vectorsByModelKey.sorted(by: { $0.key < $1.key }) { print("  vectors   \(count)  (\(key))") }
         print(String(format: "  size      %.1f MB", Double(stats.databaseBytes) / 1_000_000))

@@ -1,20 +1,50 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import PostgresCatalog
 
-/// `--db`: where the catalog lives.
+/// `--db`: where the catalog lives, a SQLite file or a PostgreSQL URL.
 struct CatalogOptions: ParsableArguments {
-    @Option(name: .long, help: "Catalog database file.")
+    @Option(name: .long, help: ArgumentHelp(
+        "Catalog: a SQLite file, or postgres://user:password@host:port/database for PostgreSQL with pgvector "
+            + "(options: ?sslmode=disable|prefer|require&pool=N&ef_search=N&schema=NAME).", valueName: "file-or-url"))
     var db: String = "lookalike.db"
 
-    /// Opens (creating if needed) the catalog.
-    func open() throws -> SQLiteCatalogStore {
-        try SQLiteCatalogStore(path: URL(fileURLWithPath: db).standardized.path)
+    @Option(name: .long, help: ArgumentHelp(
+        "Folder for images that exist only as pixels (Fashion-MNIST). Default: <db>-images beside a SQLite file, "
+            + "./lookalike-images for PostgreSQL.", valueName: "dir"))
+    var images: String?
+
+    /// Whether `--db` names a PostgreSQL database.
+    var isPostgres: Bool { PostgresURL.isPostgresURL(db) }
+
+    /// `--db` for messages: a URL without its password.
+    var displayName: String { isPostgres ? PostgresURL.redact(db) : db }
+
+    /// Opens (creating or migrating if needed) the catalog; with `readDB`, searches go to that replica.
+    func open(readDB: String? = nil) async throws -> any CatalogStore {
+        if isPostgres {
+            return try await PostgresCatalogStore(url: db, readURL: readDB)
+        }
+        if let readDB {
+            throw ValidationError("--read-db \(PostgresURL.redact(readDB)) needs a postgres:// --db (SQLite has no replicas)")
+        }
+        return try SQLiteCatalogStore(path: URL(fileURLWithPath: db).standardized.path)
     }
 
-    /// Folder beside the database for images that exist only as pixels (Fashion-MNIST): "<db>-images".
+    /// Folder for images that exist only as pixels (Fashion-MNIST): --images, else "<db>-images" beside a
+    /// SQLite file, else "lookalike-images" in the current folder.
     var assetsDirectory: URL {
+        if let images { return URL(fileURLWithPath: images).standardized }
+        if isPostgres { return URL(fileURLWithPath: "lookalike-images").standardized }
         let url = URL(fileURLWithPath: db).standardized
         return url.deletingLastPathComponent().appendingPathComponent(url.deletingPathExtension().lastPathComponent + "-images")
     }
+}
+
+/// `--read-db`: a read replica for searches.
+struct ReadReplicaOptions: ParsableArguments {
+    @Option(name: .customLong("read-db"), help: ArgumentHelp(
+        "A PostgreSQL read replica (postgres://…) for searches; writes still go to --db.", valueName: "url"))
+    var readDB: String?
 }

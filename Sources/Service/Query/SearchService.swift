@@ -5,7 +5,8 @@ import Imaging
 import Search
 
 /// Answers "what in the catalog looks like this photo?": decodes and embeds the query, searches
-/// the in-memory index of the catalog's vectors, and loads the matching products from the store.
+/// the in-memory index of the catalog's vectors (or, for a store that searches itself such as
+/// PostgreSQL, the database), and loads the matching products from the store.
 ///
 /// Shared by the CLI and the web app; safe for many concurrent callers. Products can be added
 /// and removed while it serves (the store and the index change together).
@@ -19,24 +20,41 @@ public final class SearchService: @unchecked Sendable {
 
     private var index: CatalogIndex
     private let lock = ReadWriteLock()
+    /// The store's own vector search, if it has one: then searches run there and `index` stays empty.
+    private let database: (any DatabaseVectorSearch)?
+    private let databaseCount: DatabaseCount?
 
-    /// Loads every vector of the embedder's model key from the store into an index: exact, or HNSW
-    /// (`kind`, `auto` by catalog size). An HNSW graph is kept at `hnswFile` and updated there
-    /// incrementally; `log` hears what was done to it.
+    /// Loads every vector of the embedder's model key from the store into an index — exact, or HNSW
+    /// (`kind`, `auto` by catalog size) with the graph kept at `hnswFile` and updated there
+    /// incrementally (`log` hears what was done to it) — unless the store searches in the database
+    /// itself (`DatabaseVectorSearch`).
     public init(store: any CatalogStore, embedder: Embedder, storage: VectorStorage = .float16, metric: VectorMetric = .cosine,
                 kind: VectorIndexKind = .exact, hnswFile: URL? = nil, log: ((String) -> Void)? = nil) async throws {
         self.store = store
         self.embedder = embedder
         self.metric = metric
-        let table = try await store.loadVectors(modelKey: embedder.modelKey)
-        self.index = CatalogIndex(table: table, storage: storage, metric: metric, kind: kind, hnswFile: hnswFile, log: log)
+        if let database = store as? any DatabaseVectorSearch {
+            self.database = database
+            self.databaseCount = DatabaseCount(try await database.vectorCount(modelKey: embedder.modelKey))
+            self.index = CatalogIndex(table: VectorTable(modelKey: embedder.modelKey, ids: [], attributes: [], dimension: 0, vectors: []),
+                                      storage: storage, metric: metric)
+        } else {
+            self.database = nil
+            self.databaseCount = nil
+            let table = try await store.loadVectors(modelKey: embedder.modelKey)
+            self.index = CatalogIndex(table: table, storage: storage, metric: metric, kind: kind, hnswFile: hnswFile, log: log)
+        }
     }
 
-    /// Exact or HNSW, as resolved for this catalog.
-    public var indexKind: VectorIndexKind { lock.read { index.kind } }
+    /// Exact or HNSW, as resolved for this catalog (HNSW for a database search: pgvector's index).
+    public var indexKind: VectorIndexKind { database != nil ? .hnsw : lock.read { index.kind } }
 
-    /// Products searchable now.
-    public var count: Int { lock.read { index.count } }
+    /// Products searchable now (for a database search: as counted at most a few seconds ago, since
+    /// other processes may write to the same database).
+    public var count: Int {
+        guard let database, let databaseCount else { return lock.read { index.count } }
+        return databaseCount.value(refreshingWith: { [modelKey = embedder.modelKey] in try await database.vectorCount(modelKey: modelKey) })
+    }
 
     /// Searches with an encoded photo.
     public func search(image: EncodedImage, request: SearchRequest) async throws -> SearchResponse {
@@ -57,9 +75,19 @@ public final class SearchService: @unchecked Sendable {
         guard vector.count == embedder.dimension else {
             throw QueryError.invalidParameter("vector has \(vector.count) values, the model makes \(embedder.dimension)")
         }
-        let hits = try lock.read { () throws -> [(id: String, score: Float)] in
-            guard index.count > 0 else { throw QueryError.emptyCatalog(modelKey: embedder.modelKey) }
-            return index.search(vector, k: request.k, filters: request.filters, excluding: request.excluding)
+        let hits: [(id: String, score: Float)]
+        if let database {
+            hits = try await database.nearest(to: vector, k: request.k, filters: request.filters, excluding: request.excluding,
+                                              modelKey: embedder.modelKey, distance: metric == .cosine ? .cosine : .euclidean)
+                .map { (id: $0.id, score: $0.score) }
+            if hits.isEmpty, try await database.vectorCount(modelKey: embedder.modelKey) == 0 {
+                throw QueryError.emptyCatalog(modelKey: embedder.modelKey)
+            }
+        } else {
+            hits = try lock.read { () throws -> [(id: String, score: Float)] in
+                guard index.count > 0 else { throw QueryError.emptyCatalog(modelKey: embedder.modelKey) }
+                return index.search(vector, k: request.k, filters: request.filters, excluding: request.excluding)
+            }
         }
         let products = try await store.products(ids: hits.map(\.id))
         let byID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -68,7 +96,8 @@ public final class SearchService: @unchecked Sendable {
 
     /// Products most like a catalog product (the product itself excluded).
     public func similar(to id: String, request: SearchRequest) async throws -> [SearchResult] {
-        guard let vector = lock.read({ index.vector(for: id) }) else {
+        let stored = try await database?.vector(for: id, modelKey: embedder.modelKey) ?? lock.read({ index.vector(for: id) })
+        guard let vector = stored else {
             if try await store.product(id: id) == nil { throw QueryError.unknownProduct(id) }
             throw QueryError.invalidParameter("product '\(id)' has no vector for this model; re-run `lookalike index`")
         }
@@ -81,14 +110,42 @@ public final class SearchService: @unchecked Sendable {
     public func add(_ product: Product, image: EncodedImage) async throws {
         let vector = try embedder.embed(image)
         try await store.upsert([(product, vector)], modelKey: embedder.modelKey)
-        lock.write { index.add(id: product.id, attributes: product.attributes, vector: vector) }
+        if database == nil { lock.write { index.add(id: product.id, attributes: product.attributes, vector: vector) } }
     }
 
     /// Removes products from the store and the index; returns how many existed.
     public func remove(ids: [String]) async throws -> Int {
         let removed = try await store.remove(ids: ids)
-        lock.write { ids.forEach { index.remove(id: $0) } }
+        if database == nil { lock.write { ids.forEach { index.remove(id: $0) } } }
         return removed
+    }
+}
+
+/// A count kept by a database, re-read in the background when older than a few seconds.
+final class DatabaseCount: @unchecked Sendable {
+    private var count: Int
+    private var readAt = Date()
+    private var refreshing = false
+    private let lock = NSLock()
+
+    init(_ count: Int) { self.count = count }
+
+    /// The last count read; starts a refresh when it is stale.
+    func value(refreshingWith read: @escaping @Sendable () async throws -> Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        if !refreshing, Date().timeIntervalSince(readAt) > 2 {
+            refreshing = true
+            Task {
+                let fresh = try? await read()
+                self.lock.withLock {
+                    if let fresh { self.count = fresh }
+                    self.readAt = Date()
+                    self.refreshing = false
+                }
+            }
+        }
+        return count
     }
 }
 

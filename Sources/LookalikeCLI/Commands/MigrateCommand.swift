@@ -1,0 +1,85 @@
+import ArgumentParser
+import Catalog
+import Foundation
+import PostgresCatalog
+
+/// `lookalike migrate --from A --to B`: copies a catalog between backends (SQLite file ↔ PostgreSQL).
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Copy a catalog (products, attributes, vectors of every model, settings) to another database.",
+        discussion: "For example: lookalike migrate --from lookalike.db --to postgres://user:password@host/db. "
+            + "Safe to run again: products are written by id, so a second run updates instead of duplicating. "
+            + "Import history stays behind.")
+
+    @Option(help: ArgumentHelp("The catalog to copy: a SQLite file or a postgres:// URL.", valueName: "file-or-url"))
+    var from: String
+
+    @Option(help: ArgumentHelp("Where to copy it: a SQLite file or a postgres:// URL (created or migrated as needed).", valueName: "file-or-url"))
+    var to: String
+
+    @Option(help: "Products per transaction.")
+    var batch = 1000
+
+    func run() async throws {
+        guard batch >= 1, batch <= 100_000 else { throw ValidationError("--batch must be 1…100000") }
+        let sourceOptions = try CatalogOptions.parse(["--db", from])
+        let targetOptions = try CatalogOptions.parse(["--db", to])
+        guard sourceOptions.displayName != targetOptions.displayName else { throw ValidationError("--from and --to are the same catalog") }
+        let source = try await sourceOptions.open()
+        let opened = try await targetOptions.open()
+        guard let target = opened as? any CatalogCopying else {
+            throw ValidationError("\(targetOptions.displayName) cannot take a copied catalog")
+        }
+        let started = Date()
+        let stats = try await source.stats()
+        printError("copying \(stats.products) products from \(sourceOptions.displayName) to \(targetOptions.displayName)")
+
+        // Vectors, model by model, with their products.
+        var withVectors = Set<String>()
+        var vectorCount = 0
+        for modelKey in stats.vectorsByModelKey.keys.sorted() {
+            let table = try await source.loadVectors(modelKey: modelKey)
+            // Into an empty PostgreSQL model: load first, build the HNSW graph once at the end.
+            let postgres = target as? PostgresCatalogStore
+            let alreadyThere = postgres == nil ? 0 : try await target.stats().vectorsByModelKey[modelKey] ?? 0
+            let deferIndex = postgres != nil && table.count >= 10_000 && alreadyThere == 0
+            for start in stride(from: 0, to: table.count, by: batch) {
+                let rows = start ..< min(start + batch, table.count)
+                let products = try await source.products(ids: Array(table.ids[rows]))
+                let byID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                let items = rows.compactMap { row in byID[table.ids[row]].map { (product: $0, vector: table.vector(at: row)) } }
+                try await target.upsert(items, modelKey: modelKey)
+                if deferIndex, start == 0 { try await postgres?.dropVectorIndex(modelKey: modelKey) }
+                withVectors.formUnion(items.map(\.product.id))
+                vectorCount += items.count
+                FileHandle.standardError.write(Data("  \(modelKey): \(rows.upperBound)/\(table.count)\r".utf8))
+            }
+            printError("  \(modelKey): \(table.count) vectors" + String(repeating: " ", count: 12))
+            if let postgres {  // also after an interrupted run that had dropped it
+                let indexStart = Date()
+                if try await postgres.buildVectorIndex(modelKey: modelKey) {
+                    printError(String(format: "  built the HNSW index in %.1f s", Date().timeIntervalSince(indexStart)))
+                }
+            }
+        }
+        // Products that have no vector under any model.
+        let rest = try await source.allProductIDs().filter { !withVectors.contains($0) }
+        for start in stride(from: 0, to: rest.count, by: batch) {
+            try await target.upsertProducts(try await source.products(ids: Array(rest[start ..< min(start + batch, rest.count)])))
+        }
+        // Settings.
+        var settings = 0
+        if let sourceSettings = source as? any CatalogCopying {
+            for key in try await sourceSettings.settingKeys() {
+                try await target.setSetting(key, try await source.setting(key))
+                settings += 1
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let copied = try await target.stats()
+        print(String(format: "copied %d products (%d vectors, %d without a vector) and %d settings in %.1f s (%.0f products/s); "
+                         + "%@ now holds %d products", withVectors.count + rest.count, vectorCount, rest.count, settings,
+                     seconds, Double(withVectors.count + rest.count) / max(seconds, 0.001), targetOptions.displayName, copied.products))
+    }
+}

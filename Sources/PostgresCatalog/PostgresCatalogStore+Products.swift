@@ -1,0 +1,50 @@
+import Catalog
+import Foundation
+import PostgresNIO
+
+extension PostgresCatalogStore {
+    /// The product with this id, or nil.
+    public func product(id: String) async throws -> Product? {
+        try await products(ids: [id]).first
+    }
+
+    /// The products with these ids that exist, in the order of `ids`.
+    public func products(ids: [String]) async throws -> [Product] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await query("reading products", """
+            SELECT id, title, image_path, content_hash, created_at, updated_at FROM products WHERE id = ANY(\(ids)::text[])
+            """)
+        var found: [String: Product] = [:]
+        for row in rows {
+            let (id, title, imagePath, contentHash, createdAt, updatedAt) =
+                try row.decode((String, String, String?, String?, Date, Date).self)
+            found[id] = Product(id: id, title: title, imagePath: imagePath, contentHash: contentHash,
+                                createdAt: createdAt, updatedAt: updatedAt)
+        }
+        let attributes = try await query("reading product attributes", """
+            SELECT product_id, key, value FROM product_attributes WHERE product_id = ANY(\(ids)::text[])
+            """)
+        for row in attributes {
+            let (id, key, value) = try row.decode((String, String, String).self)
+            found[id]?.attributes[key] = value
+        }
+        return ids.compactMap { found[$0] }
+    }
+
+    /// Removes products with their attributes and vectors; returns how many existed.
+    public func remove(ids: [String]) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await query("removing products", "DELETE FROM products WHERE id = ANY(\(ids)::text[]) RETURNING 1").count
+    }
+
+    /// Every product id, sorted by code point (as SQLite sorts them, whatever the database's collation).
+    public func allProductIDs() async throws -> [String] {
+        try await query("listing product ids", #"SELECT id FROM products ORDER BY id COLLATE "C""#)
+            .map { try $0.decode(String.self) }
+    }
+
+    /// Number of products.
+    public func count() async throws -> Int {
+        try await query("counting products", "SELECT count(*) FROM products").first?.decode(Int.self) ?? 0
+    }
+}

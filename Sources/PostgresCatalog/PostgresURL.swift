@@ -1,0 +1,109 @@
+import Foundation
+import PostgresNIO
+
+/// A parsed `postgres://user:password@host:port/database?options` URL.
+///
+/// Options: `sslmode=disable|prefer|require` (default `prefer`), `pool=N` (most connections, default 20),
+/// `ef_search=N` (pgvector's HNSW candidate list, default 100), `schema=NAME` (keep the catalog in this
+/// schema, created if missing; several catalogs can share one database).
+public struct PostgresURL: Sendable, CustomStringConvertible {
+    /// Host name or address.
+    public var host: String
+    /// TCP port.
+    public var port: Int
+    /// User name.
+    public var username: String
+    /// Password, if the URL has one.
+    public var password: String?
+    /// Database name.
+    public var database: String
+    /// `disable`, `prefer` or `require`.
+    public var sslMode: String
+    /// Most connections in the pool.
+    public var maximumConnections: Int
+    /// pgvector's `hnsw.ef_search` for every connection.
+    public var efSearch: Int
+    /// The schema holding the catalog's tables (nil: the database's default, usually `public`).
+    public var schema: String?
+
+    /// Whether `string` looks like a PostgreSQL URL (and not a file path).
+    public static func isPostgresURL(_ string: String) -> Bool {
+        string.hasPrefix("postgres://") || string.hasPrefix("postgresql://")
+    }
+
+    /// Parses the URL; throws `PostgresStoreError.invalidURL` with the reason.
+    public init(_ string: String) throws {
+        guard Self.isPostgresURL(string), let components = URLComponents(string: string) else {
+            throw PostgresStoreError.invalidURL(Self.redact(string), reason: "expected postgres://user:password@host:port/database")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw PostgresStoreError.invalidURL(Self.redact(string), reason: "no host")
+        }
+        self.host = host
+        port = components.port ?? 5432
+        username = components.user?.removingPercentEncoding ?? "postgres"
+        password = components.password?.removingPercentEncoding
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        database = path.removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 } ?? username
+        var sslMode = "prefer", pool = 20, efSearch = 100, schema: String?
+        for item in components.queryItems ?? [] {
+            let value = item.value ?? ""
+            switch item.name {
+            case "sslmode":
+                guard ["disable", "prefer", "require"].contains(value) else {
+                    throw PostgresStoreError.invalidURL(Self.redact(string), reason: "sslmode must be disable, prefer or require")
+                }
+                sslMode = value
+            case "pool":
+                guard let n = Int(value), (1 ... 1000).contains(n) else {
+                    throw PostgresStoreError.invalidURL(Self.redact(string), reason: "pool must be 1…1000")
+                }
+                pool = n
+            case "ef_search":
+                guard let n = Int(value), (1 ... 1000).contains(n) else {
+                    throw PostgresStoreError.invalidURL(Self.redact(string), reason: "ef_search must be 1…1000")
+                }
+                efSearch = n
+            case "schema":
+                let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_")
+                guard value.count <= 63, value.allSatisfy(allowed.contains), value.first.map({ !$0.isNumber }) == true else {
+                    throw PostgresStoreError.invalidURL(Self.redact(string), reason: "schema must be 1…63 of a-z, 0-9, _ (not starting with a digit)")
+                }
+                schema = value
+            default:
+                throw PostgresStoreError.invalidURL(Self.redact(string), reason: "unknown option \(item.name) (known: sslmode, pool, ef_search, schema)")
+            }
+        }
+        self.sslMode = sslMode
+        maximumConnections = pool
+        self.efSearch = efSearch
+        self.schema = schema
+    }
+
+    /// The URL without its password, for messages and logs.
+    public var description: String {
+        "postgres://\(username)@\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)" + (schema.map { "?schema=\($0)" } ?? "")
+    }
+
+    /// `string` with any password replaced by `***`.
+    public static func redact(_ string: String) -> String {
+        guard var components = URLComponents(string: string), components.password != nil else { return string }
+        components.password = "***"
+        return components.string ?? "postgres://***"
+    }
+
+    /// The PostgresNIO client configuration for this URL.
+    func clientConfiguration() -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS
+        switch sslMode {
+        case "disable": tls = .disable
+        case "require": tls = .require(.makeClientConfiguration())
+        default: tls = .prefer(.makeClientConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(host: host, port: port, username: username, password: password,
+                                                         database: database, tls: tls)
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.additionalStartupParameters = [("application_name", "lookalike")]
+        return configuration
+    }
+}
