@@ -14,8 +14,8 @@ extension PostgresCatalogStore {
             // Same checks, in the same order, as the SQLite store.
             var dimension = existing?.hasVectors == true ? existing?.model.dimension : nil
             for item in items {
-                try Self.validate(item.product)
-                try Self.validate(item.vector, of: item.product.id)
+                try CatalogValidation.validate(item.product)
+                try CatalogValidation.validate(item.vector, of: item.product.id)
                 if let expected = dimension, expected != item.vector.count {
                     throw CatalogStoreError.dimensionMismatch(id: item.product.id, modelKey: modelKey,
                                                               expected: expected, found: item.vector.count)
@@ -54,7 +54,7 @@ extension PostgresCatalogStore {
         guard !products.isEmpty else { return }
         let logger = self.logger
         try await transaction("storing \(products.count) products") { connection in
-            for product in products { try Self.validate(product) }
+            for product in products { try CatalogValidation.validate(product) }
             try await Self.writeProducts(Self.lastOfEachID(products.map { UpsertItem(product: $0, vector: []) }).map(\.product),
                                          connection, logger)
         }
@@ -159,23 +159,6 @@ extension PostgresCatalogStore {
             }
         }
         return unique
-    }
-
-    static func validate(_ product: Product) throws {
-        if product.id.isEmpty {
-            throw CatalogStoreError.invalidProduct(id: product.id, reason: "the id is empty")
-        }
-    }
-
-    static func validate(_ vector: [Float], of id: String) throws {
-        if vector.isEmpty {
-            throw CatalogStoreError.invalidProduct(id: id, reason: "the vector is empty")
-        }
-        if let index = vector.firstIndex(where: { !$0.isFinite || abs($0) > Float16Codec.maximum }) {
-            throw CatalogStoreError.invalidProduct(
-                id: id, reason: "vector value \(vector[index]) at position \(index) is not a finite number within ±65504 "
-                    + "(vectors are stored as 16-bit floats)")
-        }
     }
 
     /// Attributes as a JSON object (empty keys and values left out, as in product_attributes).

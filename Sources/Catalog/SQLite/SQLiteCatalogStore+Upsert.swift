@@ -16,8 +16,8 @@ extension SQLiteCatalogStore {
                     dimension = excluded.dimension, content_hash = excluded.content_hash, vector = excluded.vector
                 """)
             for item in items {
-                try Self.validate(item.product)
-                try Self.validate(item.vector, of: item.product.id)
+                try CatalogValidation.validate(item.product)
+                try CatalogValidation.validate(item.vector, of: item.product.id)
                 if let expected = dimension, expected != item.vector.count {
                     throw CatalogStoreError.dimensionMismatch(id: item.product.id, modelKey: modelKey,
                                                               expected: expected, found: item.vector.count)
@@ -37,7 +37,7 @@ extension SQLiteCatalogStore {
         guard !products.isEmpty else { return }
         try await write("storing \(products.count) products") { db in
             for product in products {
-                try Self.validate(product)
+                try CatalogValidation.validate(product)
                 try Self.writeProduct(product, in: db)
             }
         }
@@ -58,23 +58,6 @@ extension SQLiteCatalogStore {
             """)
         for (key, value) in product.attributes where !key.isEmpty && !value.isEmpty {
             try insertAttribute.execute(arguments: [product.id, key, value])
-        }
-    }
-
-    static func validate(_ product: Product) throws {
-        if product.id.isEmpty {
-            throw CatalogStoreError.invalidProduct(id: product.id, reason: "the id is empty")
-        }
-    }
-
-    static func validate(_ vector: [Float], of id: String) throws {
-        if vector.isEmpty {
-            throw CatalogStoreError.invalidProduct(id: id, reason: "the vector is empty")
-        }
-        if let index = vector.firstIndex(where: { !$0.isFinite || abs($0) > Float16Codec.maximum }) {
-            throw CatalogStoreError.invalidProduct(
-                id: id, reason: "vector value \(vector[index]) at position \(index) is not a finite number within ±65504 "
-                    + "(vectors are stored as 16-bit floats)")
         }
     }
 }
