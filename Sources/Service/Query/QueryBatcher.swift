@@ -138,12 +138,22 @@ private final class PendingQueue: @unchecked Sendable {
     func take(max: Int, window: Duration) -> [Pending]? {
         condition.lock()
         defer { condition.unlock() }
-        while pending.isEmpty && !stopped { condition.wait() }
-        if pending.isEmpty { return nil }
-        if pending.count == 1, window > .zero, !stopped {
-            let (seconds, attoseconds) = window.components
-            let deadline = Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
-            while pending.count < max, !stopped, condition.wait(until: deadline) {}
+        let (seconds, attoseconds) = window.components
+        let windowNanoseconds = UInt64(Swift.max(0, Double(seconds) * 1e9 + Double(attoseconds) / 1e9))
+        while true {
+            while pending.isEmpty && !stopped { condition.wait() }
+            if pending.isEmpty { return nil }
+            // Wait for company until the OLDEST query has waited `window` (every worker keeps the same
+            // deadline, so a second idle worker cannot grab a partial batch early or restart the window).
+            if pending.count < max, windowNanoseconds > 0, !stopped {
+                let now = DispatchTime.now().uptimeNanoseconds
+                let waited = now - min(now, pending[0].enqueued)
+                if waited < windowNanoseconds {
+                    let deadline = Date(timeIntervalSinceNow: Double(windowNanoseconds - waited) / 1e9)
+                    while pending.count < max, !pending.isEmpty, !stopped, condition.wait(until: deadline) {}
+                }
+            }
+            if !pending.isEmpty { break }  // another worker took them all: wait again
         }
         let batch = Array(pending.prefix(max))
         pending.removeFirst(batch.count)
