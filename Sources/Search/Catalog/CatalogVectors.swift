@@ -55,41 +55,32 @@ public enum CatalogVectors: Sendable {
 
     /// Appends vectors; returns their rows.
     public mutating func add(_ vectors: [Float]) -> [Int] {
-        switch self {
-        case .exact(var index):
-            self = .exact(ExactIndex(dimension: 1))  // drop the reference so `index` stays unique while it grows
-            let rows = index.add(vectors)
-            self = .exact(index)
-            return rows
-        case .hnsw(var index):
-            self = .exact(ExactIndex(dimension: 1))
-            let rows = index.add(vectors)
-            self = .hnsw(index)
-            return rows
-        }
+        mutate(exact: { $0.add(vectors) }, hnsw: { $0.add(vectors) })
     }
 
     /// Removes rows (tombstones).
     public mutating func remove(rows: [Int]) {
-        switch self {
-        case .exact(var index):
-            self = .exact(ExactIndex(dimension: 1))
-            index.remove(rows: rows)
-            self = .exact(index)
-        case .hnsw(var index):
-            self = .exact(ExactIndex(dimension: 1))
-            index.remove(rows: rows)
-            self = .hnsw(index)
-        }
+        mutate(exact: { $0.remove(rows: rows) }, hnsw: { $0.remove(rows: rows) })
     }
 
     /// Drops tombstones of an exact index and returns old row → new row (-1 for dropped rows);
     /// nil for HNSW, whose rows never move.
     public mutating func compact() -> [Int]? {
-        guard case .exact(var index) = self else { return nil }
-        self = .exact(ExactIndex(dimension: 1))
-        let mapping = index.compact()
-        self = .exact(index)
-        return mapping
+        mutate(exact: { $0.compact() }, hnsw: { _ in nil })
+    }
+
+    /// Runs the body for this kind on the index while `self` holds an empty placeholder, so the index's
+    /// storage stays uniquely referenced and changes in place instead of being copied.
+    private mutating func mutate<T>(exact: (inout ExactIndex) -> T, hnsw: (inout HNSWIndex) -> T) -> T {
+        switch self {
+        case .exact(var index):
+            self = .exact(ExactIndex(dimension: 1))
+            defer { self = .exact(index) }
+            return exact(&index)
+        case .hnsw(var index):
+            self = .exact(ExactIndex(dimension: 1))
+            defer { self = .hnsw(index) }
+            return hnsw(&index)
+        }
     }
 }

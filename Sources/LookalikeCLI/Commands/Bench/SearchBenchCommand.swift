@@ -69,7 +69,7 @@ struct SearchBenchCommand: ParsableCommand {
 
     func run() throws {
         switch index {
-        case .hnsw: runHNSW()
+        case .hnsw: try runHNSW()
         default: try runExact()
         }
     }
@@ -94,9 +94,9 @@ struct SearchBenchCommand: ParsableCommand {
         if !json { print(SearchBenchmarkResult.table(results)) }
     }
 
-    func runHNSW() {
+    func runHNSW() throws {
         var configuration = HNSWBenchmark.Configuration()
-        configuration.sizes = ((try? parsedSizes()) ?? nil) ?? [100_000, 1_000_000]
+        configuration.sizes = try parsedSizes() ?? [100_000, 1_000_000]
         configuration.dimension = dim
         configuration.storage = hnswStorage
         configuration.parameters = HNSWParameters(m: m, efConstruction: efConstruction)
