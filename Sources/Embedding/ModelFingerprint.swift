@@ -1,11 +1,14 @@
 import Foundation
 
-/// A short, stable fingerprint of a model (its manifest bytes and the size and head of its weights
-/// file), so vectors from different models or versions are never mixed.
+/// A short, stable fingerprint of a model (its manifest and the size and head of its weights file),
+/// so vectors from different models or versions are never mixed.
+///
+/// The manifest's default `pooling` is left out: the model key names the pooling itself, so changing
+/// the default does not orphan vectors made with an explicit pooling.
 enum ModelFingerprint {
     static func of(directory: URL, manifest: ModelManifest) -> String {
         var hash = FNV1a()
-        if let bytes = try? Data(contentsOf: directory.appendingPathComponent("manifest.json")) { hash.add(bytes) }
+        if let bytes = try? Data(contentsOf: directory.appendingPathComponent("manifest.json")) { hash.add(withoutPooling(bytes)) }
         let modelURL = directory.appendingPathComponent(manifest.model)
         if let size = (try? FileManager.default.attributesOfItem(atPath: modelURL.path))?[.size] as? NSNumber {
             hash.add(Data(size.stringValue.utf8))
@@ -15,6 +18,13 @@ enum ModelFingerprint {
             try? handle.close()
         }
         return String(format: "%016llx", hash.value).prefix(12).description
+    }
+
+    /// The manifest re-serialised with sorted keys and without "pooling" (the bytes as they are if unreadable).
+    private static func withoutPooling(_ bytes: Data) -> Data {
+        guard var object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] else { return bytes }
+        object["pooling"] = nil
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? bytes
     }
 }
 

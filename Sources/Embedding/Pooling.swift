@@ -46,6 +46,10 @@ public enum Pooling: Sendable, Equatable, Hashable, CustomStringConvertible {
                 var best = -Float.infinity
                 for v in plane where v > best { best = v }
                 out[c] = best
+            case .gem(let p) where p == 3:
+                var sum: Float = 0  // the default: cubes without a pow call per value
+                for v in plane { let x = Swift.max(v, 1e-6); sum += x * x * x }
+                out[c] = Float.pow(sum / n, 1 / p)
             case .gem(let p):
                 var sum: Float = 0
                 for v in plane { sum += Float.pow(Swift.max(v, 1e-6), p) }

