@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "VectorKernels", path: "Sources/CShims/VectorKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // --- C: zlib (system libz), for the gzipped Fashion-MNIST IDX files.
         .systemLibrary(name: "CZlib", path: "Sources/CShims/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLinearAlgebra", path: "Sources/CShims/CLinearAlgebra",
+                       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
         // --- Swift layers.
         .target(name: "Imaging", dependencies: ["VipsShim", "CLibVips"]),
@@ -46,7 +48,7 @@ let package = Package(
         .target(name: "PostgresCatalog", dependencies: [
             "Catalog", .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
-        .target(name: "Search", dependencies: ["Catalog", "VectorKernels"]),
+        .target(name: "Search", dependencies: ["Catalog", "VectorKernels", "CLinearAlgebra"]),
         .target(name: "Service", dependencies: ["Imaging", "Embedding", "Catalog", "Search"]),
         .target(name: "Web", dependencies: [
             "Imaging", "Embedding", "Catalog", "Search", "Service",
@@ -66,7 +68,7 @@ let package = Package(
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Catalog", "PostgresCatalog", "Search", "Embedding", "Imaging"]),
         .testTarget(name: "CLITests", dependencies: ["LookalikeCLI", "Catalog"]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "Service", "Catalog", "Embedding", "Imaging",
+            "Web", "Service", "Catalog", "Embedding", "Imaging", "Search",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],

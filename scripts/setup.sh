@@ -11,6 +11,7 @@ say() { printf '==> %s\n' "$*"; }
 # --- 1. System packages -------------------------------------------------------
 APT_PACKAGES=(
   pkg-config libvips-dev libheif-dev libvips-tools  # imaging (decode, resize, thumbnails)
+  libopenblas-dev liblapacke-dev                    # linear algebra of `lookalike tune` (BLAS, LAPACK)
   dataset-fashion-mnist                             # demo catalog and eval data
   python3 python3-venv                              # model conversion tooling
   sqlite3                                           # inspecting catalogs

@@ -6,7 +6,7 @@ struct Lookalike: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lookalike",
         abstract: "Reverse image search for fashion catalogs.",
-        subcommands: [IndexCommand.self, SearchCommand.self, SimilarCommand.self, ServeCommand.self, StatsCommand.self, RemoveCommand.self, EvalCommand.self,
+        subcommands: [IndexCommand.self, SearchCommand.self, SimilarCommand.self, ServeCommand.self, StatsCommand.self, RemoveCommand.self, EvalCommand.self, TuneCommand.self,
                       MigrateCommand.self,
                       EmbedCommand.self, ClassifyCommand.self, BenchCommand.self]
     )

@@ -60,6 +60,11 @@ struct IndexCommand: AsyncParsableCommand {
         }
         if summary.interrupted { throw ExitCode(130) }
         try await updateGraph(store: store, modelKey: embedder.modelKey)
+        let started = Date()
+        if let tuning = try await CatalogTuning.refitIfStale(store: store, modelKey: embedder.modelKey) {
+            printError(String(format: "lookalike: the catalog changed a lot since `lookalike tune`: re-tuned on %d products by '%@' in %.1f s",
+                              tuning.fittedCount, tuning.label, Date().timeIntervalSince(started)))
+        }
     }
 
     /// Updates (or first builds) the HNSW graph beside the catalog, so `search` and `serve` start fast.

@@ -21,7 +21,7 @@ public enum RetrievalEvaluation {
 
     /// Scores `queries` (or, when nil, every catalog item against the rest: leave-one-out).
     public static func run(catalog: VectorTable, queries: SourceVectors?, label: String, metric: VectorMetric = .cosine,
-                           storage: VectorStorage = .float32, depth: Int = 100) -> Report {
+                           storage: VectorStorage = .float32, depth: Int = 100, expansion: QueryExpansion? = nil) -> Report {
         var index = ExactIndex(dimension: catalog.dimension, storage: storage, metric: metric)
         _ = index.add(catalog.vectors)
         let catalogLabels = catalog.attributes.map { $0[label] }
@@ -45,7 +45,19 @@ public enum RetrievalEvaluation {
             batch.reserveCapacity(rows.count * dimension)
             for q in rows { batch += queryVectors[(q * dimension)..<((q + 1) * dimension)] }
             let t0 = DispatchTime.now().uptimeNanoseconds
-            let results = index.search(batch: batch, k: k, filter: nil)
+            var results = index.search(batch: batch, k: k, filter: nil)
+            if let expansion, expansion.depth > 0 {
+                // αQE: expand each query by its first results (never itself, in leave-one-out), search again.
+                var expanded: [Float] = []
+                expanded.reserveCapacity(batch.count)
+                for (n, q) in rows.enumerated() {
+                    let first = results[n].filter { !leaveOneOut || $0.row != q }.prefix(expansion.depth)
+                    let neighbours = first.map { Array(catalog.vectors[($0.row * dimension)..<(($0.row + 1) * dimension)]) }
+                    expanded += expansion.expand(Array(batch[(n * dimension)..<((n + 1) * dimension)]),
+                                                 neighbours: neighbours, similarities: first.map(\.score))
+                }
+                results = index.search(batch: expanded, k: k, filter: nil)
+            }
             searchNanoseconds += DispatchTime.now().uptimeNanoseconds - t0
             for (n, q) in rows.enumerated() {
                 guard let wanted = queryLabels[q] else { continue }

@@ -1,0 +1,134 @@
+import Catalog
+import Foundation
+@testable import Search
+import XCTest
+
+/// Catalog-tuned similarity: fitting, projecting, storing, and query expansion.
+final class TunedSimilarityTests: XCTestCase {
+    /// Labelled vectors where the class shows in 4 weak dimensions and 28 strong "nuisance" dimensions
+    /// (colour, pose…) dominate raw cosine: raw neighbours are mostly other classes.
+    private func labelledVectors(count: Int, seed: UInt64) -> (vectors: [Float], labels: [String]) {
+        let d = 32, classes = 4
+        var random = SplitMix64(seed: seed)
+        var vectors = [Float](), labels = [String]()
+        for i in 0..<count {
+            let c = i % classes
+            var row = [Float](repeating: 0, count: d)
+            for j in 0..<d { row[j] = (j < 4 ? 0.3 : 1.5) * random.nextGaussian() }
+            row[c] += 1.2
+            let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            vectors += row.map { $0 / norm }
+            labels.append("class-\(c)")
+        }
+        return (vectors, labels)
+    }
+
+    /// Mean fraction of each query's `k` nearest catalog rows that share its label.
+    private func precision(catalog: [Float], catalogLabels: [String], queries: [Float], queryLabels: [String], dimension: Int, k: Int) -> Double {
+        var index = ExactIndex(dimension: dimension, storage: .float32, metric: .cosine)
+        _ = index.add(catalog)
+        var total = 0.0
+        for (q, label) in queryLabels.enumerated() {
+            let hits = index.search(Array(queries[(q * dimension)..<((q + 1) * dimension)]), k: k, filter: nil)
+            total += Double(hits.filter { catalogLabels[$0.row] == label }.count) / Double(k)
+        }
+        return total / Double(queryLabels.count)
+    }
+
+    func testTunedVectorsFindTheSameClassFarMoreOftenOnHeldOutItems() throws {
+        let train = labelledVectors(count: 2000, seed: 1), test = labelledVectors(count: 200, seed: 2)
+        var parameters = TunedSimilarity.Parameters()
+        parameters.dimensions = 8
+        parameters.probeIterations = 200
+        let tuning = try TunedSimilarity.fit(vectors: train.vectors, dimension: 32, labels: train.labels, label: "type", parameters: parameters)
+        XCTAssertEqual(tuning.classes, ["class-0", "class-1", "class-2", "class-3"])
+        XCTAssertEqual(tuning.outputDimension, 8 + 4)
+        XCTAssertEqual(tuning.fittedCount, 2000)
+
+        let raw = precision(catalog: train.vectors, catalogLabels: train.labels, queries: test.vectors, queryLabels: test.labels, dimension: 32, k: 10)
+        let tunedCatalog = tuning.project(rows: train.vectors, count: 2000), tunedQueries = tuning.project(rows: test.vectors, count: 200)
+        let tuned = precision(catalog: tunedCatalog, catalogLabels: train.labels, queries: tunedQueries, queryLabels: test.labels,
+                              dimension: tuning.outputDimension, k: 10)
+        XCTAssertLessThan(raw, 0.6, "the nuisance dimensions should dominate raw cosine")
+        XCTAssertGreaterThan(tuned, raw + 0.25, "tuned \(tuned) vs raw \(raw)")
+
+        // One vector at a time gives what the batch gives, and tuned vectors are unit length.
+        let single = tuning.project(Array(test.vectors[0..<32]))
+        for (a, b) in zip(single, tunedQueries[0..<tuning.outputDimension]) { XCTAssertEqual(a, b, accuracy: 1e-4) }
+        XCTAssertEqual(single.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-4)
+    }
+
+    func testStoredTuningProjectsExactlyLikeTheFittedOne() throws {
+        let train = labelledVectors(count: 400, seed: 3)
+        var parameters = TunedSimilarity.Parameters()
+        parameters.dimensions = 6
+        parameters.probeIterations = 20
+        let tuning = try TunedSimilarity.fit(vectors: train.vectors, dimension: 32, labels: train.labels, label: "type", parameters: parameters)
+        let restored = try TunedSimilarity(encoded: tuning.encoded())
+        XCTAssertEqual(restored.label, "type")
+        XCTAssertEqual(restored.classes, tuning.classes)
+        XCTAssertEqual(restored.parameters, parameters)
+        let x = Array(train.vectors[64..<96])
+        XCTAssertEqual(restored.project(x), tuning.project(x))
+        XCTAssertThrowsError(try TunedSimilarity(encoded: Data("{\"version\": 1}".utf8)))
+        var corrupt = try JSONSerialization.jsonObject(with: tuning.encoded()) as? [String: Any] ?? [:]
+        corrupt["dimensions"] = 7  // the projection no longer has the promised size
+        XCTAssertThrowsError(try TunedSimilarity(encoded: JSONSerialization.data(withJSONObject: corrupt))) { error in
+            XCTAssertTrue("\(error)".contains("sizes"), "\(error)")
+        }
+    }
+
+    func testFittingNeedsTwoClassesAndEnoughProducts() {
+        let data = labelledVectors(count: 40, seed: 4)
+        XCTAssertThrowsError(try TunedSimilarity.fit(vectors: data.vectors, dimension: 32, labels: data.labels.map { _ in "same" }, label: "type")) {
+            XCTAssertTrue("\($0)".contains("at least 2"), "\($0)")
+        }
+        XCTAssertThrowsError(try TunedSimilarity.fit(vectors: Array(data.vectors[0..<(3 * 32)]), dimension: 32,
+                                                     labels: Array(data.labels[0..<3]), label: "type"))
+        // Unlabelled products are skipped, not counted as a class.
+        var labels: [String?] = data.labels
+        labels[0] = nil
+        var parameters = TunedSimilarity.Parameters()
+        parameters.dimensions = 4
+        parameters.probeIterations = 5
+        XCTAssertEqual(try TunedSimilarity.fit(vectors: data.vectors, dimension: 32, labels: labels, label: "type", parameters: parameters).fittedCount, 39)
+    }
+
+    func testStalenessAfterAQuarterOfTheCatalogChanged() throws {
+        let data = labelledVectors(count: 400, seed: 5)
+        var parameters = TunedSimilarity.Parameters()
+        parameters.dimensions = 4
+        parameters.probeIterations = 5
+        let tuning = try TunedSimilarity.fit(vectors: data.vectors, dimension: 32, labels: data.labels, label: "type", parameters: parameters)
+        XCTAssertFalse(tuning.isStale(catalogCount: 400))
+        XCTAssertFalse(tuning.isStale(catalogCount: 480))
+        XCTAssertTrue(tuning.isStale(catalogCount: 520))
+        XCTAssertTrue(tuning.isStale(catalogCount: 250))
+    }
+
+    func testQueryExpansionPullsTheQueryTowardsItsNeighbours() {
+        let query: [Float] = [1, 0, 0]
+        let expanded = QueryExpansion(depth: 2, alpha: 3).expand(query, neighbours: [[0.8, 0.6, 0], [0.8, 0, 0.6], [0, 1, 0]],
+                                                                similarities: [0.8, 0.8, 0.0])
+        XCTAssertEqual(expanded.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-5)
+        XCTAssertGreaterThan(expanded[1], 0)
+        XCTAssertEqual(expanded[1], expanded[2], accuracy: 1e-6, "equal weights for equal similarities; the third is past depth")
+        XCTAssertEqual(QueryExpansion(depth: 0).expand(query, neighbours: [[0, 1, 0]], similarities: [1]), query)
+        // Neighbours with negative similarity add nothing.
+        XCTAssertEqual(QueryExpansion(depth: 1).expand(query, neighbours: [[0, 1, 0]], similarities: [-0.5]), query)
+    }
+
+    func testCatalogIndexSearchWithExpansionKeepsFiltersAndExclusions() {
+        let vectors = randomUnitVectors(300, dimension: 16, seed: 9)
+        let ids = (0..<300).map { "p\($0)" }
+        let attributes = (0..<300).map { ["kind": $0 % 2 == 0 ? "even" : "odd"] }
+        let index = CatalogIndex(table: VectorTable(modelKey: "m", ids: ids, attributes: attributes, dimension: 16, vectors: vectors),
+                                 storage: .float32, metric: .cosine)
+        let query = Array(vectors[0..<16])
+        let hits = index.search(query, k: 10, filters: ["kind": ["even"]], excluding: ["p0"], expansion: QueryExpansion(depth: 5))
+        XCTAssertEqual(hits.count, 10)
+        XCTAssertFalse(hits.contains { $0.id == "p0" })
+        XCTAssertTrue(hits.allSatisfy { (Int($0.id.dropFirst()) ?? 1) % 2 == 0 })
+        XCTAssertEqual(hits.map(\.score), hits.map(\.score).sorted(by: >))
+    }
+}
