@@ -5,7 +5,7 @@ export PKG_CONFIG_PATH := $(ROOT)/.deps/pkgconfig:$(PKG_CONFIG_PATH)
 SWIFT_FLAGS ?=
 BIN := .build/release/lookalike
 
-.PHONY: setup build release test pg-start pg-stop demo bench-embed clean
+.PHONY: setup build release test pg-start pg-stop demo bench-embed shopper-photos clean
 
 ## setup: install system packages, the Python virtualenv, models and test fixtures (idempotent)
 setup:
@@ -29,18 +29,26 @@ pg-start:
 pg-stop:
 	bash scripts/pg/pg.sh stop
 
-## demo: set up, build, import Fashion-MNIST (60k products; incremental, so reruns are quick) and serve the page
+## demo: set up, build, import Fashion-MNIST (60k products; incremental, so reruns are quick), tune "more like
+## this" on its articleType labels (once) and serve the page
 DEMO_DB ?= demo/lookalike.db
 DEMO_PORT ?= 8080
 demo: release
 	@mkdir -p $(dir $(DEMO_DB))
 	$(BIN) index fashion-mnist:train --db $(DEMO_DB)
+	$(BIN) tune --db $(DEMO_DB) --label articleType --if-missing --no-holdout
 	$(BIN) serve --db $(DEMO_DB) --host 127.0.0.1 --port $(DEMO_PORT)
 
 ## bench-embed: Lookalike against OpenVINO-Python and onnxruntime on the same model
 bench-embed: release
 	bash bench/compare_embed.sh models/efficientnet-lite0
 	bash bench/compare_embed.sh models/efficientnet-lite2
+
+## shopper-photos: the seeded shopper-photo set of README "Retrieval quality" (1000 phone-style photos of
+## Fashion-MNIST test items; recipe in tools/quality/make_shopper_photos.py). SHOPPER_OUT to change where.
+SHOPPER_OUT ?= artifacts/shopper
+shopper-photos: setup
+	.venv/bin/python tools/quality/make_shopper_photos.py --fashion-mnist test --sample 1000 --seed 7 --out $(SHOPPER_OUT)
 
 clean:
 	rm -rf .build

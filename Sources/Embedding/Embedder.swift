@@ -108,6 +108,17 @@ public final class Embedder: @unchecked Sendable {
                            fit: manifest.input.resize, background: manifest.background, region: region)
     }
 
+    /// Decodes an image (or `region` of it) into any size and fit, e.g. a small copy for analysis.
+    public func decodeWhole(_ image: EncodedImage, width: Int, height: Int, fit: Fit, background: (UInt8, UInt8, UInt8),
+                            region: CropRegion? = nil) throws -> RGBImage {
+        try decoder.decode(image, width: width, height: height, fit: fit, background: background, region: region)
+    }
+
+    /// Size, format and orientation of an encoded image, without decoding its pixels.
+    public func info(of image: EncodedImage) throws -> ImageInfo {
+        try decoder.info(of: image)
+    }
+
     /// Embeds decoded images (already at the model's input size), batched.
     public func embed(_ images: [RGBImage]) throws -> [[Float]] {
         let output = try infer(images)

@@ -19,6 +19,16 @@ public struct CropRegion: Sendable, Equatable, Codable {
     /// Height, 0…1.
     public var height: Double
 
+    /// The whole image.
+    public static let whole = CropRegion(unchecked: 0, 0, 1, 1)
+
+    private init(unchecked left: Double, _ top: Double, _ width: Double, _ height: Double) {
+        self.left = left
+        self.top = top
+        self.width = width
+        self.height = height
+    }
+
     /// Creates a region, checking that it has area and lies within the image.
     public init(left: Double, top: Double, width: Double, height: Double) throws {
         let values = [left, top, width, height]

@@ -2,26 +2,29 @@ import Foundation
 
 /// Reads CSV records lazily from a file: comma-separated, `"quoted, fields"` with `""` escapes,
 /// quoted fields spanning lines, a UTF-8 BOM and CRLF line ends. Fields are returned untrimmed.
-final class CSVReader: Sequence, IteratorProtocol {
+public final class CSVReader: Sequence, IteratorProtocol {
     /// One record: its fields and the line it starts on.
-    struct Record {
-        var line: Int
-        var fields: [String]
+    public struct Record {
+        /// The line the record starts on (1-based).
+        public var line: Int
+        /// Its fields, untrimmed.
+        public var fields: [String]
         /// True when the file ended inside a quoted field.
-        var unterminatedQuote = false
+        public var unterminatedQuote = false
     }
 
     private let lines: LineReader
 
     /// Opens a CSV file.
-    init(url: URL) throws {
+    public init(url: URL) throws {
         lines = try LineReader(url: url)
     }
 
     /// The error that stopped reading early, returned once.
-    func takeError() -> Error? { lines.takeError() }
+    public func takeError() -> Error? { lines.takeError() }
 
-    func next() -> Record? {
+    /// The next record, nil at the end (or on a read error: see `takeError`).
+    public func next() -> Record? {
         guard let first = lines.next() else { return nil }
         var parser = FieldParser()
         parser.feed(first.text)

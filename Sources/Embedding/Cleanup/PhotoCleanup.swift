@@ -1,0 +1,142 @@
+import Imaging
+
+/// Query-side cleanup of a shopper's photo: find the garment and make the photo look like the
+/// catalog's product shots before embedding it.
+///
+/// Each view is one model input; the query vector is the normalised mean of the views' vectors.
+/// - `crop`: the photo as is (the model's centre crop);
+/// - `item`: the product found by colour (`ItemMask`), cut out square and, when the catalog is shot on
+///   a uniform background, pasted onto that background with the rest of the photo removed;
+/// - `salient`: the square around the cells of the model's feature map that fire most on the
+///   letterboxed photo (one extra model call).
+/// A photo whose border already is the catalog's uniform background (a catalog-style shot) is used as is.
+/// With `matchGrey`, every view is converted to grey (and the item's grey levels stretched) when the
+/// catalog's photos are grey. Measured on the shopper-photo set: see README (Retrieval quality).
+public struct PhotoCleanup: Sendable, Equatable, CustomStringConvertible {
+    /// One way of looking at the photo.
+    public enum View: String, Sendable, CaseIterable {
+        /// The photo, centre-cropped as for catalog images.
+        case crop
+        /// The product cut out by colour.
+        case item
+        /// The model's most active region.
+        case salient
+    }
+
+    /// The views averaged into the query vector.
+    public var views: [View]
+    /// Convert to grey when the catalog is grey.
+    public var matchGrey: Bool
+
+    /// Views and grey matching as given.
+    public init(views: [View], matchGrey: Bool) {
+        self.views = views.isEmpty ? [.crop] : views
+        self.matchGrey = matchGrey
+    }
+
+    /// No cleanup: the photo as the catalog images are embedded.
+    public static let none = PhotoCleanup(views: [.crop], matchGrey: false)
+    /// The default for photo queries: the cut-out product and the salient region, matched to the catalog's look.
+    public static let standard = PhotoCleanup(views: [.item, .salient], matchGrey: true)
+
+    /// Parses "none", "standard", "grey", or views joined by "+", " " or "," (e.g. "item+salient"; grey matching on).
+    public init(parsing text: String) throws {
+        switch text.lowercased() {
+        case "none", "off", "plain": self = .none
+        case "standard", "auto", "default": self = .standard
+        case "grey", "gray": self = PhotoCleanup(views: [.crop], matchGrey: true)
+        default:
+            // "+" (a URL form decodes it to a space) or "," between views.
+            let parts = text.lowercased().split(whereSeparator: { "+ ,".contains($0) }).map(String.init)
+            let views = parts.compactMap(View.init(rawValue:))
+            guard !views.isEmpty, views.count == parts.count else {
+                throw EmbeddingError.invalidArgument("unknown cleanup '\(text)' (use none, standard, grey or views joined by '+': crop, item, salient)")
+            }
+            self = PhotoCleanup(views: views, matchGrey: true)
+        }
+    }
+
+    public var description: String {
+        if self == .none { return "none" }
+        if self == .standard { return "standard" }
+        if views == [.crop] { return matchGrey ? "grey" : "none" }
+        return views.map(\.rawValue).joined(separator: "+")
+    }
+}
+
+extension Embedder {
+    /// The query vector of a shopper's photo after `cleanup` (see `PhotoCleanup`), for a catalog that looks like `look`.
+    public func embedPhoto(_ image: EncodedImage, look: CatalogLook, cleanup: PhotoCleanup, region: CropRegion? = nil) throws -> [Float] {
+        try meanVector(of: embed(cleanedViews(image, look: look, cleanup: cleanup, region: region)))
+    }
+
+    /// The normalised mean of unit vectors.
+    public func meanVector(of vectors: [[Float]]) -> [Float] {
+        guard var mean = vectors.first else { return [] }
+        for vector in vectors.dropFirst() { for i in mean.indices { mean[i] += vector[i] } }
+        l2Normalize(&mean)
+        return mean
+    }
+
+    /// The model inputs of the cleaned-up views of a photo (the `salient` view runs the model once to find its region).
+    /// With a `region` (the shopper marked the garment) only that part is used, matched to the catalog's grey.
+    public func cleanedViews(_ image: EncodedImage, look: CatalogLook, cleanup: PhotoCleanup, region: CropRegion? = nil) throws -> [RGBImage] {
+        if cleanup == .none || region != nil {
+            let pixels = try decode(image, region: region)
+            return [cleanup.matchGrey && look.greyscale ? PixelOps.grey(pixels) : pixels]
+        }
+        let grey = cleanup.matchGrey && look.greyscale
+        let background = look.background.map { ($0[0], $0[1], $0[2]) } ?? (0, 0, 0)
+        // One decode (shrunk on load to twice the model input); every view is cut from it.
+        let info = try info(of: image)
+        let (uprightW, uprightH) = info.isTransposed ? (info.height, info.width) : (info.width, info.height)
+        let scale = min(1, Double(2 * max(manifest.input.width, manifest.input.height)) / Double(max(uprightW, uprightH, 1)))
+        let photo = try decodeWhole(image, width: max(1, Int((Double(uprightW) * scale).rounded())),
+                                    height: max(1, Int((Double(uprightH) * scale).rounded())), fit: .stretch, background: background)
+        let geometry = PhotoGeometry(width: photo.width, height: photo.height, inputWidth: manifest.input.width, inputHeight: manifest.input.height)
+        let whole = (x: 0.0, y: 0.0, width: Double(photo.width), height: Double(photo.height))
+        let small = photo.resampled(rect: whole, width: 128, height: 128, background: background)
+        if let catalogBackground = look.background, BorderRing(small).isUniform(near: catalogBackground.map(Int.init)) {
+            // Already shot like the catalog (e.g. a catalog image itself): nothing to find or remove.
+            let pixels = try decode(image)
+            return [grey ? PixelOps.grey(pixels) : pixels]
+        }
+        lazy var centre = geometry.cut(photo, box: geometry.aspectBox(centreX: Double(photo.width) / 2, centreY: Double(photo.height) / 2,
+                                                                 width: Double(min(photo.width, photo.height)), height: 1),
+                                  background: background)
+        var views: [RGBImage] = []
+        for view in cleanup.views {
+            switch view {
+            case .crop:
+                views.append(grey ? PixelOps.grey(centre) : centre)
+            case .item:
+                guard let mask = ItemMask.find(in: small) else {
+                    views.append(grey ? PixelOps.grey(centre) : centre)
+                    continue
+                }
+                let box = geometry.square(around: mask.box, margin: 0.08)
+                var pixels = geometry.cut(photo, box: box, background: background)
+                if look.background != nil {
+                    pixels = PixelOps.isolate(pixels, mask: { x, y in
+                        let (fx, fy) = geometry.fraction(ofOutputX: x, y: y, box: box)
+                        return mask.value(atX: fx, y: fy)
+                    }, background: background, grey: grey)
+                } else if grey {
+                    pixels = PixelOps.grey(pixels)
+                }
+                views.append(pixels)
+            case .salient:
+                let letterbox = geometry.aspectBox(centreX: Double(photo.width) / 2, centreY: Double(photo.height) / 2,
+                                                   width: Double(photo.width), height: Double(photo.height))
+                let output = try infer([geometry.cut(photo, box: letterbox, background: background)])
+                guard let map = output.featureMap(at: 0), let region = geometry.salientBox(map) else {
+                    views.append(grey ? PixelOps.grey(centre) : centre)
+                    continue
+                }
+                let pixels = geometry.cut(photo, box: region, background: background)
+                views.append(grey ? PixelOps.grey(pixels) : pixels)
+            }
+        }
+        return views
+    }
+}

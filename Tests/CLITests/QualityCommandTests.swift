@@ -1,0 +1,90 @@
+import Foundation
+import XCTest
+
+/// `tune`, `eval --space/--qe` and `eval --shopper`: retrieval quality as a user measures it.
+final class QualityCommandTests: XCTestCase {
+    private func json(_ text: String) throws -> [String: Any] {
+        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
+    }
+
+    func testTuneThenEvalAndSimilarUseTheTunedSpace() throws {
+        let folder = try CLIRunner.temporaryFolder(self)
+        let db = folder.appendingPathComponent("tune.db").path
+        let index = try CLIRunner.run(["index", "fashion-mnist:test", "--limit", "400", "--db", db], in: folder)
+        XCTAssertEqual(index.status, 0, index.stderr)
+
+        let untuned = try CLIRunner.run(["eval", "--db", db, "--space", "tuned"], in: folder)
+        XCTAssertNotEqual(untuned.status, 0)
+        XCTAssertTrue(untuned.stderr.contains("lookalike tune"), untuned.stderr)
+
+        let tune = try CLIRunner.run(["tune", "--db", db, "--label", "articleType", "--dimensions", "64", "--json"], in: folder)
+        XCTAssertEqual(tune.status, 0, tune.stderr)
+        let report = try json(tune.stdout)
+        XCTAssertEqual(report["fitted"] as? Int, 400 - (report["heldOut"] as? Int ?? -1))
+        let heldOutTuned = try XCTUnwrap(report["tuned"] as? [String: Double])
+        let heldOutRaw = try XCTUnwrap(report["raw"] as? [String: Double])
+        XCTAssertGreaterThan(heldOutTuned["precisionAt10"] ?? 0, heldOutRaw["precisionAt10"] ?? 1, tune.stdout)
+        XCTAssertTrue(tune.stderr.contains("tuned on 400 products, 10 classes"), tune.stderr)
+
+        // Leave-one-out on the catalog: tuned + αQE ranks the same kind of product higher than raw vectors.
+        let raw = try json(CLIRunner.run(["eval", "--db", db, "--json"], in: folder).stdout)
+        let tuned = try json(CLIRunner.run(["eval", "--db", db, "--space", "tuned", "--qe", "5", "--json"], in: folder).stdout)
+        XCTAssertTrue((tuned["method"] as? String ?? "").contains("tuned(articleType"), "\(tuned)")
+        let rawP10 = try XCTUnwrap(((raw["report"] as? [String: Any])?["metrics"] as? [String: Double])?["precisionAt10"])
+        let tunedP10 = try XCTUnwrap(((tuned["report"] as? [String: Any])?["metrics"] as? [String: Double])?["precisionAt10"])
+        XCTAssertGreaterThan(tunedP10, rawP10)
+
+        let similar = try CLIRunner.run(["similar", "test-1", "--db", db, "--k", "5", "--json"], in: folder)
+        XCTAssertEqual(similar.status, 0, similar.stderr)
+        let rawSimilar = try CLIRunner.run(["similar", "test-1", "--db", db, "--k", "5", "--space", "raw", "--qe", "0", "--json"], in: folder)
+        XCTAssertEqual(rawSimilar.status, 0, rawSimilar.stderr)
+        XCTAssertNotEqual(similar.stdout, rawSimilar.stdout, "the tuned space ranks differently")
+
+        let badQE = try CLIRunner.run(["similar", "test-1", "--db", db, "--qe", "-2"], in: folder)
+        XCTAssertNotEqual(badQE.status, 0)
+        let remove = try CLIRunner.run(["tune", "--db", db, "--remove"], in: folder)
+        XCTAssertEqual(remove.status, 0, remove.stderr)
+        XCTAssertNotEqual(try CLIRunner.run(["eval", "--db", db, "--space", "tuned"], in: folder).status, 0)
+        let noLabel = try CLIRunner.run(["tune", "--db", db, "--label", "colour"], in: folder)
+        XCTAssertNotEqual(noLabel.status, 0)
+        XCTAssertTrue(noLabel.stderr.contains("colour"), noLabel.stderr)
+    }
+
+    func testShopperPhotoEvaluationOnAGeneratedSet() throws {
+        let folder = try CLIRunner.temporaryFolder(self)
+        let python = CLIRunner.root.appendingPathComponent(".venv/bin/python")
+        guard FileManager.default.isExecutableFile(atPath: python.path) else { throw XCTSkip("no .venv: run `make setup`") }
+        // The project's generator (seeded): 12 photos of Fashion-MNIST test items, and the items as a folder catalog.
+        let shots = folder.appendingPathComponent("shots")
+        let generate = Process()
+        generate.executableURL = python
+        generate.arguments = [CLIRunner.root.appendingPathComponent("tools/quality/make_shopper_photos.py").path,
+                              "--fashion-mnist", "test", "--sample", "12", "--seed", "3", "--out", shots.path]
+        generate.standardOutput = FileHandle.nullDevice
+        try generate.run()
+        generate.waitUntilExit()
+        XCTAssertEqual(generate.terminationStatus, 0)
+        let manifest = try String(contentsOf: shots.appendingPathComponent("manifest.csv"), encoding: .utf8)
+        XCTAssertEqual(manifest.split(separator: "\n").count, 13, "header + 12 photos")
+
+        let db = folder.appendingPathComponent("shots.db").path
+        let index = try CLIRunner.run(["index", shots.appendingPathComponent("catalog").path, "--db", db], in: folder)
+        XCTAssertEqual(index.status, 0, index.stderr)
+        for cleanup in ["none", "standard"] {
+            let eval = try CLIRunner.run(["eval", "--db", db, "--shopper", shots.path, "--cleanup", cleanup, "--json"], in: folder)
+            XCTAssertEqual(eval.status, 0, eval.stderr)
+            let report = try XCTUnwrap(try json(eval.stdout)["report"] as? [String: Any])
+            XCTAssertEqual(report["photos"] as? Int, 12)
+            XCTAssertEqual(report["skipped"] as? Int, 0)
+            let r1 = try XCTUnwrap(report["recallAt1"] as? Double), r10 = try XCTUnwrap(report["recallAt10"] as? Double)
+            XCTAssertTrue((0...1).contains(r1) && r10 >= r1, "\(report)")
+            XCTAssertGreaterThan(report["queryMilliseconds"] as? Double ?? 0, 0)
+        }
+        let missing = try CLIRunner.run(["eval", "--db", db, "--shopper", folder.appendingPathComponent("nowhere").path], in: folder)
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("manifest.csv"), missing.stderr)
+        let badCleanup = try CLIRunner.run(["eval", "--db", db, "--shopper", shots.path, "--cleanup", "sparkle"], in: folder)
+        XCTAssertNotEqual(badCleanup.status, 0)
+        XCTAssertTrue(badCleanup.stderr.contains("cleanup"), badCleanup.stderr)
+    }
+}
