@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Embedding
 import Foundation
+import Imaging
 import Search
 import Service
 
@@ -31,15 +32,43 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Vector storage for the search: f32, f16 or int8.")
     var storage: VectorStorage = .float32
 
+    @Option(help: "Vectors compared: raw (the model's) or tuned (`lookalike tune`).")
+    var space: SimilaritySpace = .raw
+
+    @Option(name: .customLong("qe"), help: "α query expansion over this many first results (0 = off).")
+    var expansionDepth = 0
+
+    @Option(name: .customLong("qe-alpha"), help: "Exponent of the query expansion weights.")
+    var expansionAlpha: Float = 3
+
+    @Option(help: ArgumentHelp("A shopper-photo set (folder with manifest.csv, from `make shopper-photos`): report exact-item recall@1/@10 and category P@10 of its photos instead.", valueName: "folder"))
+    var shopper: String?
+
+    @Option(help: "Query cleanup of shopper photos: none, grey, standard (item+salient), or views joined by '+' (crop, item, salient). Repeat to compare several side by side.")
+    var cleanup: [String] = ["standard"]
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
     func run() async throws {
         let embedder = try modelOptions.load()
         let store = try await catalog.open()
-        let table = try await store.loadVectors(modelKey: embedder.modelKey)
+        var table = try await store.loadVectors(modelKey: embedder.modelKey)
         guard table.count > 0 else {
             throw ValidationError("the catalog \(catalog.displayName) has no vectors for \(embedder.modelKey); index it with the same --model/--pool first")
+        }
+        guard expansionDepth >= 0, expansionAlpha >= 0 else { throw ValidationError("--qe and --qe-alpha must be 0 or more") }
+        var tuning: TunedSimilarity?
+        if space == .tuned {
+            guard let data = try await store.setting(TunedSimilarity.settingKey(modelKey: embedder.modelKey)) else {
+                throw ValidationError("the catalog has no tuning for \(embedder.modelKey); run `lookalike tune --label \(label)` first")
+            }
+            tuning = try TunedSimilarity(encoded: data)
+            table = tuning.map { $0.projected(table) } ?? table
+        }
+        if let shopper {
+            try await runShopper(folder: shopper, store: store, embedder: embedder, table: table, tuning: tuning)
+            return
         }
         var queryVectors: SourceVectors?
         var embedSeconds = 0.0
@@ -47,10 +76,17 @@ struct EvalCommand: AsyncParsableCommand {
             let started = Date()
             queryVectors = try SourceVectors.embed(Catalog.source(for: queries), with: embedder, limit: limit)
             embedSeconds = Date().timeIntervalSince(started)
+            if let tuning, let raw = queryVectors {
+                queryVectors?.vectors = tuning.project(rows: raw.vectors, count: raw.ids.count)
+            }
             if let failures = queryVectors?.failures, !failures.isEmpty { printError("\(failures.count) queries failed, e.g. \(failures[0])") }
         }
-        let report = RetrievalEvaluation.run(catalog: table, queries: queryVectors, label: label, metric: metric, storage: storage)
-        let method = "\(embedder.manifest.name) \(embedder.pooling) \(metric.rawValue) \(embedder.precision.rawValue)"
+        let expansion = expansionDepth > 0 ? QueryExpansion(depth: expansionDepth, alpha: expansionAlpha) : nil
+        let report = RetrievalEvaluation.run(catalog: table, queries: queryVectors, label: label, metric: metric, storage: storage,
+                                             expansion: expansion)
+        var method = "\(embedder.manifest.name) \(embedder.pooling) \(metric.rawValue) \(embedder.precision.rawValue)"
+        if let tuning { method += " tuned(\(tuning.label), \(tuning.outputDimension)-d)" }
+        if let expansion { method += " αQE(\(expansion.depth), α=\(expansion.alpha))" }
         if json {
             try JSONOutput.line(EvalLine(method: method, report: report, embed_s: embedSeconds))
         } else {
@@ -63,6 +99,47 @@ struct EvalCommand: AsyncParsableCommand {
                          embedSeconds > 0 ? String(format: "; queries embedded in %.1f s", embedSeconds) as NSString : "" as NSString))
         }
     }
+}
+
+extension EvalCommand {
+    /// `eval --shopper`: exact-item recall of generated shopper photos against the catalog.
+    func runShopper(folder: String, store: any CatalogStore, embedder: Embedder, table: VectorTable, tuning: TunedSimilarity?) async throws {
+        let cleanups = try cleanup.map { try PhotoCleanup(parsing: $0) }
+        let rawTable = tuning == nil ? table : try await store.loadVectors(modelKey: embedder.modelKey)
+        let look = try await CatalogLook.sample(store: store, ids: rawTable.ids, embedder: embedder)
+        var set = try ShopperPhotos(folder: URL(fileURLWithPath: folder), label: label)
+        if let limit { set.photos = Array(set.photos.prefix(limit)) }
+        let methods = cleanups.map { cleanup in
+            (name: "\(cleanup)", embed: { (image: EncodedImage) throws -> [Float] in try embedder.embedPhoto(image, look: look, cleanup: cleanup) })
+        }
+        let reports = ShopperEvaluation.run(set: set, catalog: rawTable, label: label, tuning: tuning, methods: methods)
+        var base = "\(embedder.manifest.name) \(embedder.pooling) \(metric.rawValue) (catalog \(look.greyscale ? "grey" : "colour")"
+            + (look.background.map { ", background \($0)" } ?? "") + ")"
+        if let tuning { base += " tuned(\(tuning.label))" }
+        if !json {
+            print("method     \(base)")
+            print("photos     \(set.photos.count) from \(folder); catalog \(table.count)")
+        }
+        let baseline = reports.first?.report.queryMilliseconds ?? 0
+        for (name, report) in reports {
+            if json {
+                try JSONOutput.line(ShopperEvalLine(method: "\(base) cleanup \(name)", cleanup: name, report: report))
+            } else {
+                let figures = String(format: "R@1 %.4f   R@10 %.4f   category P@10 %.4f   %.1f ms per photo (median, %.2f× the first)",
+                                     report.recallAt1, report.recallAt10, report.categoryPrecisionAt10, report.queryMilliseconds,
+                                     baseline > 0 ? report.queryMilliseconds / baseline : 0)
+                print("cleanup " + name.padding(toLength: 18, withPad: " ", startingAt: 0) + figures
+                      + (report.skipped > 0 ? " (\(report.skipped) skipped)" : ""))
+            }
+        }
+    }
+}
+
+/// `eval --shopper --json`.
+struct ShopperEvalLine: Encodable {
+    let method: String
+    let cleanup: String
+    let report: ShopperEvaluation.Report
 }
 
 /// `eval --json`.

@@ -23,7 +23,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let service = try await searchOptions.service(catalog: catalog, model: modelOptions, readDB: replica.readDB)
-        let request = SearchRequest(k: searchOptions.k, filters: try searchOptions.parsedFilters())
+        let request = try searchOptions.request()
         var failures = 0
         for path in images {
             do {

@@ -19,7 +19,7 @@ struct SimilarCommand: AsyncParsableCommand {
 
     func run() async throws {
         let service = try await searchOptions.service(catalog: catalog, model: modelOptions, readDB: replica.readDB)
-        let request = SearchRequest(k: searchOptions.k, filters: try searchOptions.parsedFilters())
+        let request = try searchOptions.request()
         let results: [SearchResult]
         do {
             results = try await service.similar(to: productID, request: request)

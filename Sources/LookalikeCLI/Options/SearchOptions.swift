@@ -1,5 +1,6 @@
 import ArgumentParser
 import Search
+import Service
 
 /// Options shared by the commands that search: how many, which products, how to score.
 struct SearchOptions: ParsableArguments {
@@ -18,6 +19,20 @@ struct SearchOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("exact (brute force), hnsw (approximate, kept in <db>.hnsw and updated incrementally) or auto (hnsw from \(VectorIndexKind.autoThreshold) products).", valueName: "kind"))
     var index: VectorIndexKind = .auto
 
+    @Option(name: .long, help: "Vectors compared: raw or tuned (`lookalike tune`). Default: raw for photos, tuned for `similar` when the catalog has a tuning.")
+    var space: SimilaritySpace?
+
+    @Option(name: .customLong("qe"), help: "α query expansion over this many first results (0 = off). Default: 10 in the tuned space, off in the raw one.")
+    var expansionDepth: Int?
+
+    /// The request these options describe.
+    func request() throws -> SearchRequest {
+        var request = SearchRequest(k: k, filters: try parsedFilters())
+        request.space = space
+        request.expansion = expansionDepth.map { QueryExpansion(depth: $0) }
+        return request
+    }
+
     /// The filters as key → allowed values.
     func parsedFilters() throws -> [String: [String]] {
         var result: [String: [String]] = [:]
@@ -33,9 +48,11 @@ struct SearchOptions: ParsableArguments {
 
     func validate() throws {
         guard k >= 1, k <= 1000 else { throw ValidationError("--k must be between 1 and 1000") }
+        if let expansionDepth, expansionDepth < 0 || expansionDepth > 100 { throw ValidationError("--qe must be between 0 and 100") }
     }
 }
 
 extension VectorMetric: ExpressibleByArgument {}
 extension VectorIndexKind: ExpressibleByArgument {}
 extension VectorStorage: ExpressibleByArgument {}
+extension SimilaritySpace: ExpressibleByArgument {}

@@ -36,6 +36,12 @@ public final class QueryBatcher: @unchecked Sendable {
         public let queueMilliseconds: Double
         /// Milliseconds the model call took (for the whole batch).
         public let modelMilliseconds: Double
+
+        /// The same accounting with another vector (e.g. the mean of several views of one photo).
+        public func with(vector: [Float]) -> Embedding {
+            Embedding(vector: vector, batchSize: batchSize, positionInBatch: positionInBatch,
+                      queueMilliseconds: queueMilliseconds, modelMilliseconds: modelMilliseconds)
+        }
     }
 
     /// Totals since start, for metrics.
@@ -77,6 +83,16 @@ public final class QueryBatcher: @unchecked Sendable {
     public func embed(_ image: RGBImage) async throws -> Embedding {
         try await withCheckedThrowingContinuation { continuation in
             queue.push(Pending(image: image, continuation: continuation, enqueued: DispatchTime.now().uptimeNanoseconds))
+        }
+    }
+
+    /// Embeds several decoded queries at once (e.g. the views of one photo); results in input order.
+    public func embed(_ images: [RGBImage]) async throws -> [Embedding] {
+        try await withThrowingTaskGroup(of: (Int, Embedding).self) { group in
+            for (i, image) in images.enumerated() { group.addTask { (i, try await self.embed(image)) } }
+            var out = [Embedding?](repeating: nil, count: images.count)
+            for try await (i, embedding) in group { out[i] = embedding }
+            return out.compactMap { $0 }
         }
     }
 

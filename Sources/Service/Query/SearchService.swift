@@ -19,6 +19,12 @@ public final class SearchService: @unchecked Sendable {
     public let metric: VectorMetric
 
     private var index: CatalogIndex
+    /// What the catalog's photos look like (grey? uniform background?), sampled at start: photo queries are
+    /// cleaned up to match it.
+    public let look: CatalogLook
+    /// The catalog-tuned similarity (`lookalike tune`) and the index of the tuned vectors, if the catalog has one.
+    public let tuning: TunedSimilarity?
+    private var tunedIndex: CatalogIndex?
     private let lock = ReadWriteLock()
     /// The store's own vector search, if it has one: then searches run there and `index` stays empty.
     private let database: (any DatabaseVectorSearch)?
@@ -38,11 +44,37 @@ public final class SearchService: @unchecked Sendable {
             self.databaseCount = DatabaseCount(try await database.vectorCount(modelKey: embedder.modelKey))
             self.index = CatalogIndex(table: VectorTable(modelKey: embedder.modelKey, ids: [], attributes: [], dimension: 0, vectors: []),
                                       storage: storage, metric: metric)
+            self.tuning = nil  // tuned vectors are searched in memory; a database searches raw vectors only
+            self.look = try await CatalogLook.sample(store: store, ids: try await store.allProductIDs(), embedder: embedder)
         } else {
             self.database = nil
             self.databaseCount = nil
             let table = try await store.loadVectors(modelKey: embedder.modelKey)
             self.index = CatalogIndex(table: table, storage: storage, metric: metric, kind: kind, hnswFile: hnswFile, log: log)
+            self.look = try await CatalogLook.sample(store: store, ids: table.ids, embedder: embedder)
+            let tuning = try await SearchService.loadTuning(store: store, modelKey: embedder.modelKey, dimension: embedder.dimension, log: log)
+            self.tuning = tuning
+            if let tuning {
+                if tuning.isStale(catalogCount: table.count) {
+                    log?("the tuning was fitted on \(tuning.fittedCount) products and the catalog has \(table.count): run `lookalike tune` again")
+                }
+                let tuned = VectorTable(modelKey: embedder.modelKey, ids: table.ids, attributes: table.attributes,
+                                        dimension: tuning.outputDimension, vectors: tuning.project(rows: table.vectors, count: table.count))
+                self.tunedIndex = CatalogIndex(table: tuned, storage: .float32, metric: .cosine)
+            }
+        }
+    }
+
+    /// The catalog's stored tuning for `modelKey`, if any (an unreadable one is reported and ignored).
+    static func loadTuning(store: any CatalogStore, modelKey: String, dimension: Int, log: ((String) -> Void)?) async throws -> TunedSimilarity? {
+        guard let data = try await store.setting(TunedSimilarity.settingKey(modelKey: modelKey)) else { return nil }
+        do {
+            let tuning = try TunedSimilarity(encoded: data)
+            guard tuning.inputDimension == dimension else { throw TuningError.unusable("it takes \(tuning.inputDimension)-d vectors") }
+            return tuning
+        } catch {
+            log?("ignoring the catalog's tuning: \(error)")
+            return nil
         }
     }
 
@@ -56,12 +88,26 @@ public final class SearchService: @unchecked Sendable {
         return databaseCount.value(refreshingWith: { [modelKey = embedder.modelKey] in try await database.vectorCount(modelKey: modelKey) })
     }
 
+    /// The space a request searches in: its own choice, else raw for photos and tuned (when there is a
+    /// tuning) for catalog products.
+    public func space(for request: SearchRequest, fromProduct: Bool) throws -> SimilaritySpace {
+        switch request.space {
+        case .tuned?:
+            guard tuning != nil else {
+                throw QueryError.invalidParameter("the catalog has no tuning for this model: run `lookalike tune --label FIELD` first")
+            }
+            return .tuned
+        case .raw?: return .raw
+        case nil: return fromProduct && tuning != nil ? .tuned : .raw
+        }
+    }
+
     /// Searches with an encoded photo.
     public func search(image: EncodedImage, request: SearchRequest) async throws -> SearchResponse {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let pixels = try embedder.decode(image, region: request.region)
+        let views = try embedder.cleanedViews(image, look: look, cleanup: request.cleanup ?? .standard, region: request.region)
         let t1 = DispatchTime.now().uptimeNanoseconds
-        let vector = try embedder.embed([pixels])[0]
+        let vector = try embedder.meanVector(of: embedder.embed(views))
         let t2 = DispatchTime.now().uptimeNanoseconds
         let results = try await search(vector: vector, request: request)
         let t3 = DispatchTime.now().uptimeNanoseconds
@@ -69,8 +115,8 @@ public final class SearchService: @unchecked Sendable {
                               embedMilliseconds: Double(t2 - t1) / 1e6, searchMilliseconds: Double(t3 - t2) / 1e6)
     }
 
-    /// Searches with a vector from the same model.
-    public func search(vector: [Float], request: SearchRequest) async throws -> [SearchResult] {
+    /// Searches with a vector from the same model (`fromProduct`: the vector is a catalog product's).
+    public func search(vector: [Float], request: SearchRequest, fromProduct: Bool = false) async throws -> [SearchResult] {
         guard request.k >= 1, request.k <= 1000 else { throw QueryError.invalidParameter("k must be between 1 and 1000 (got \(request.k))") }
         guard vector.count == embedder.dimension else {
             throw QueryError.invalidParameter("vector has \(vector.count) values, the model makes \(embedder.dimension)")
@@ -84,9 +130,13 @@ public final class SearchService: @unchecked Sendable {
                 throw QueryError.emptyCatalog(modelKey: embedder.modelKey)
             }
         } else {
+            let space = try space(for: request, fromProduct: fromProduct)
+            let expansion = request.expansion ?? (space == .tuned ? QueryExpansion(depth: 10) : nil)
+            let query = space == .tuned ? (tuning?.project(vector) ?? vector) : vector
             hits = try lock.read { () throws -> [(id: String, score: Float)] in
                 guard index.count > 0 else { throw QueryError.emptyCatalog(modelKey: embedder.modelKey) }
-                return index.search(vector, k: request.k, filters: request.filters, excluding: request.excluding)
+                let searched = space == .tuned ? (tunedIndex ?? index) : index
+                return searched.search(query, k: request.k, filters: request.filters, excluding: request.excluding, expansion: expansion)
             }
         }
         let products = try await store.products(ids: hits.map(\.id))
@@ -96,27 +146,55 @@ public final class SearchService: @unchecked Sendable {
 
     /// Products most like a catalog product (the product itself excluded).
     public func similar(to id: String, request: SearchRequest) async throws -> [SearchResult] {
-        let stored = try await database?.vector(for: id, modelKey: embedder.modelKey) ?? lock.read({ index.vector(for: id) })
-        guard let vector = stored else {
+        guard let vector = try await productVector(id: id) else {
             if try await store.product(id: id) == nil { throw QueryError.unknownProduct(id) }
             throw QueryError.invalidParameter("product '\(id)' has no vector for this model; re-run `lookalike index`")
         }
         var request = request
         request.excluding.insert(id)
-        return try await search(vector: vector, request: request)
+        return try await search(vector: vector, request: request, fromProduct: true)
+    }
+
+    /// The model's vector of a catalog product, nil when it has none.
+    public func productVector(id: String) async throws -> [Float]? {
+        if let database { return try await database.vector(for: id, modelKey: embedder.modelKey) }
+        return lock.read { index.vector(for: id) }
+    }
+
+    /// "Why it matched": for each result, which part of its image is most like `query` (a raw vector of the
+    /// model), from the feature map before pooling. One model call for all results; nil where a product's
+    /// image file is missing or unreadable.
+    public func heatMaps(for results: [SearchResult], query: [Float]) throws -> [HeatMap?] {
+        var images: [EncodedImage] = [], positions: [Int] = []
+        for (i, result) in results.enumerated() {
+            guard let path = result.product.imagePath,
+                  let image = try? EncodedImage(contentsOf: URL(fileURLWithPath: path), limits: embedder.options.limits) else { continue }
+            images.append(image)
+            positions.append(i)
+        }
+        var maps = [HeatMap?](repeating: nil, count: results.count)
+        guard !images.isEmpty else { return maps }
+        for (map, i) in zip(try embedder.heatMaps(images, query: query), positions) { maps[i] = map }
+        return maps
     }
 
     /// Adds (or replaces) a product with its image: stored and searchable at once.
     public func add(_ product: Product, image: EncodedImage) async throws {
         let vector = try embedder.embed(image)
         try await store.upsert([(product, vector)], modelKey: embedder.modelKey)
-        if database == nil { lock.write { index.add(id: product.id, attributes: product.attributes, vector: vector) } }
+        if database == nil {
+            let tuned = tuning?.project(vector)
+            lock.write {
+                index.add(id: product.id, attributes: product.attributes, vector: vector)
+                if let tuned { tunedIndex?.add(id: product.id, attributes: product.attributes, vector: tuned) }
+            }
+        }
     }
 
     /// Removes products from the store and the index; returns how many existed.
     public func remove(ids: [String]) async throws -> Int {
         let removed = try await store.remove(ids: ids)
-        if database == nil { lock.write { ids.forEach { index.remove(id: $0) } } }
+        if database == nil { lock.write { ids.forEach { index.remove(id: $0); tunedIndex?.remove(id: $0) } } }
         return removed
     }
 }

@@ -1,4 +1,5 @@
 import Catalog
+import Embedding
 import Imaging
 import Search
 
@@ -12,6 +13,13 @@ public struct SearchRequest: Sendable {
     public var region: CropRegion?
     /// Product ids never returned (e.g. the product a "more like this" started from).
     public var excluding: Set<String> = []
+    /// Raw or catalog-tuned vectors; nil = the default for the kind of query (photos: raw, products: tuned
+    /// when the catalog has a tuning).
+    public var space: SimilaritySpace?
+    /// α query expansion; nil = the default of the space (tuned: 10 neighbours, raw: none).
+    public var expansion: QueryExpansion?
+    /// Cleanup of photo queries (find the garment, match the catalog's look); `PhotoCleanup.standard` when nil.
+    public var cleanup: PhotoCleanup?
 
     /// A request for the `k` best matches.
     public init(k: Int = 5, filters: [String: [String]] = [:], region: CropRegion? = nil, excluding: Set<String> = []) {

@@ -1,4 +1,6 @@
 import Catalog
+import Embedding
+import Imaging
 import Foundation
 import Service
 
@@ -40,8 +42,11 @@ struct ResultJSON: Codable, Sendable {
     var image: String
     var thumbnail: String
     var url: String
+    /// "Why it matched" (only with explain=1).
+    var heatmap: HeatMapJSON?
 
-    init(_ result: SearchResult) {
+    init(_ result: SearchResult, heatMap: HeatMap? = nil) {
+        heatmap = heatMap.map(HeatMapJSON.init)
         id = result.product.id
         title = result.product.title
         score = (Double(result.score) * 10_000).rounded() / 10_000
@@ -49,6 +54,24 @@ struct ResultJSON: Codable, Sendable {
         image = WebPaths.image(result.product.id)
         thumbnail = WebPaths.thumbnail(result.product.id)
         url = WebPaths.product(result.product.id)
+    }
+}
+
+/// Which part of a result's image looks most like the query: `values` (0…1, row-major, `width` × `height`
+/// cells) cover `region` of the image (fractions; the model's centre crop); `peak` is the best cell's cosine.
+struct HeatMapJSON: Codable, Sendable {
+    var width: Int
+    var height: Int
+    var values: [Double]
+    var peak: Double
+    var region: CropRegion
+
+    init(_ map: HeatMap) {
+        width = map.width
+        height = map.height
+        values = map.values.map { (Double($0) * 1000).rounded() / 1000 }
+        peak = (Double(map.peak) * 10_000).rounded() / 10_000
+        region = map.region
     }
 }
 

@@ -1,11 +1,15 @@
+import Embedding
 import Foundation
 import Imaging
+import Search
+import Service
 
 /// What a search asks for besides the image: how many results, which products, which part of the photo.
 ///
 /// Read from query parameters (and from the text fields of a multipart body): `k`, repeated
 /// `filter=key:value`, `key=value` for the catalog's own attribute keys, and
-/// `crop=left,top,width,height` in fractions of the photo (0…1).
+/// `crop=left,top,width,height` in fractions of the photo (0…1), `space=raw|tuned`, `qe=N` (α query
+/// expansion over N results; 0 = off) and `explain=1` (heat maps).
 struct SearchParameters: Sendable, Equatable {
     /// Results to return.
     var k: Int
@@ -13,9 +17,26 @@ struct SearchParameters: Sendable, Equatable {
     var filters: [String: [String]] = [:]
     /// Part of the photo to search with.
     var crop: CropRegion?
+    /// Raw or tuned vectors; the service's default for the kind of query when nil.
+    var space: SimilaritySpace?
+    /// α query expansion depth; the space's default when nil.
+    var expansion: Int?
+    /// Query cleanup of the photo; the service's standard when nil.
+    var cleanup: PhotoCleanup?
+    /// Add a "why it matched" heat map to each result (one more model call for all results).
+    var explain = false
 
     /// Parameter names with a meaning of their own, never taken as attribute filters.
-    static let reserved: Set<String> = ["k", "filter", "crop", "image", "like"]
+    static let reserved: Set<String> = ["k", "filter", "crop", "image", "like", "space", "qe", "explain", "cleanup"]
+
+    /// The service request these parameters describe.
+    var request: SearchRequest {
+        var request = SearchRequest(k: k, filters: filters)
+        request.space = space
+        request.expansion = expansion.map { QueryExpansion(depth: $0) }
+        request.cleanup = cleanup
+        return request
+    }
 
     /// Parses `pairs` (later pairs win for `k` and `crop`; filters add up).
     ///
@@ -49,6 +70,26 @@ struct SearchParameters: Sendable, Equatable {
                 try addFilter(String(value[..<colon]), String(value[value.index(after: colon)...]))
             case "crop":
                 parameters.crop = try parseCrop(value)
+            case "space":
+                guard let space = SimilaritySpace(rawValue: value.trimmingCharacters(in: .whitespaces)) else {
+                    throw APIError.badParameter("space must be raw or tuned (got '\(value.prefix(40))')")
+                }
+                parameters.space = space
+            case "cleanup":
+                do { parameters.cleanup = try PhotoCleanup(parsing: value.trimmingCharacters(in: .whitespaces)) } catch {
+                    throw APIError.badParameter("cleanup must be none, grey, standard or views joined by '+' from crop, item, salient (got '\(value.prefix(40))')")
+                }
+            case "explain":
+                switch value.trimmingCharacters(in: .whitespaces).lowercased() {
+                case "1", "true", "yes", "": parameters.explain = true
+                case "0", "false", "no": parameters.explain = false
+                default: throw APIError.badParameter("explain must be 1 or 0 (got '\(value.prefix(40))')")
+                }
+            case "qe":
+                guard let depth = Int(value.trimmingCharacters(in: .whitespaces)), depth >= 0, depth <= 100 else {
+                    throw APIError.badParameter("qe must be a whole number from 0 to 100 (got '\(value.prefix(40))')")
+                }
+                parameters.expansion = depth
             default:
                 if knownKeys.contains(name), !reserved.contains(name) { try addFilter(name, value) }
             }

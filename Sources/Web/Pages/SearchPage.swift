@@ -64,6 +64,7 @@ struct SearchPage {
             <div class="results-head">
               <h2 id="results-title">Your matches</h2>
               <p id="status" class="status" role="status" aria-live="polite">Add a photo to see matching products.</p>
+              <label class="explain-toggle"><input type="checkbox" id="explain"> Show why it matched</label>
             </div>
             <ol id="results" class="grid" aria-busy="false"></ol>
             <div class="more-row"><button type="button" id="show-more" class="button" hidden>Show more</button></div>

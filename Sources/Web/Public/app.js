@@ -31,6 +31,7 @@
     shade: $('crop-shade'), filtersDetails: $('filters-details'),
     error: $('error'), status: $('status'), results: $('results'), resultsTitle: $('results-title'),
     more: $('show-more'), filters: $('filters'), filterCount: $('filter-count'), template: $('card-template'),
+    explain: $('explain'),
   };
   el.resultsTitle.tabIndex = -1;
 
@@ -280,6 +281,9 @@
     el.filterCount.textContent = n ? String(n) : '';
   }
 
+  // "Why it matched": ask the server for heat maps and draw them over the results.
+  el.explain.addEventListener('change', () => { if (state.mode) search({ keepFocus: true }); });
+
   el.more.addEventListener('click', () => {
     state.k = K_STEPS.find((k) => k > state.k) || config.maxK;
     search({ keepFocus: true });
@@ -329,6 +333,7 @@
 
     const params = new URLSearchParams({ k: String(state.k) });
     for (const [key, value] of selectedFilters()) params.append('filter', `${key}:${value}`);
+    if (el.explain.checked) params.set('explain', '1');
     let url;
     const init = { signal: controller.signal, headers: { Accept: 'application/json' } };
     if (state.mode === 'image') {
@@ -422,7 +427,40 @@
     button.dataset.title = result.title;
     button.dataset.thumbnail = result.thumbnail;
     button.setAttribute('aria-label', `More like ${result.title}`);
+    if (result.heatmap) {
+      const draw = () => drawHeatmap(node.querySelector('.card-image'), img, result.heatmap);
+      if (img.complete && img.naturalWidth) requestAnimationFrame(draw); else img.addEventListener('load', draw, { once: true });
+    }
     return node;
+  }
+
+  // A heat map's cells, smoothly scaled over the part of the image they cover (the image is shown
+  // with object-fit: contain inside its square box, so the covered rectangle is computed from that).
+  function drawHeatmap(box, img, map) {
+    const canvas = document.createElement('canvas');
+    canvas.className = 'heatmap';
+    canvas.width = map.width;
+    canvas.height = map.height;
+    canvas.setAttribute('aria-hidden', 'true');
+    canvas.title = `most similar region (peak cosine ${map.peak.toFixed(2)})`;
+    const context = canvas.getContext('2d');
+    const pixels = context.createImageData(map.width, map.height);
+    map.values.forEach((v, i) => {
+      pixels.data.set([255, Math.round(200 * (1 - v)), 0, Math.round(200 * v * v)], i * 4);
+    });
+    context.putImageData(pixels, 0, 0);
+    const style = getComputedStyle(img);
+    const padX = parseFloat(style.paddingLeft) || 0, padY = parseFloat(style.paddingTop) || 0;
+    const boxW = img.clientWidth - 2 * padX, boxH = img.clientHeight - 2 * padY;
+    const scale = Math.min(boxW / img.naturalWidth, boxH / img.naturalHeight);
+    const shownW = img.naturalWidth * scale, shownH = img.naturalHeight * scale;
+    const left = img.offsetLeft + padX + (boxW - shownW) / 2, top = img.offsetTop + padY + (boxH - shownH) / 2;
+    Object.assign(canvas.style, {
+      left: `${left + map.region.left * shownW}px`, top: `${top + map.region.top * shownH}px`,
+      width: `${map.region.width * shownW}px`, height: `${map.region.height * shownH}px`,
+    });
+    box.append(canvas);
+    box.classList.add('explained');
   }
 
   function keyFacts(attributes) {

@@ -1,5 +1,6 @@
 import Catalog
 import Dispatch
+import Embedding
 import Hummingbird
 import Service
 
@@ -30,11 +31,17 @@ struct ProductRoutes {
                                                     maxK: app.options.maxResults, knownKeys: try await app.facets.keys())
         if parameters.crop != nil { throw APIError.badParameter("crop applies to uploaded photos, not to 'more like this'") }
         let product = try await product(id)
-        let results = try await app.similar(to: id, request: SearchRequest(k: parameters.k, filters: parameters.filters))
+        let results = try await app.similar(to: id, request: parameters.request)
+        var maps: [HeatMap?] = []
+        if parameters.explain, let query = try await app.service.productVector(id: id) {
+            let service = app.service
+            maps = try await app.onWorkers { try service.heatMaps(for: results, query: query) }
+        }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
         app.metrics.search.observe(elapsed / 1000)
         return try JSONResponse.make(SimilarResponseJSON(
-            product: ProductJSON(product), results: results.map(ResultJSON.init),
+            product: ProductJSON(product),
+            results: results.enumerated().map { ResultJSON($1, heatMap: $0 < maps.count ? maps[$0] : nil) },
             timings: TimingsJSON(decode: 0, embed: 0, search: elapsed, total: elapsed), k: parameters.k))
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Embedding
 import Foundation
 import Hummingbird
 import Imaging
@@ -29,16 +30,20 @@ struct SearchRoutes {
         let service = app.service, batcher = app.batcher, kept = app.keptUploads
         let outcome = try await app.onWorkers { () async throws -> SearchOutcome in
             let t0 = DispatchTime.now().uptimeNanoseconds
-            let pixels = try service.embedder.decode(EncodedImage(data: upload.data, name: upload.displayName),
-                                                     region: parameters.crop)
+            let views = try service.embedder.cleanedViews(EncodedImage(data: upload.data, name: upload.displayName), look: service.look,
+                                                          cleanup: parameters.cleanup ?? .standard, region: parameters.crop)
             let t1 = DispatchTime.now().uptimeNanoseconds
-            let embedding = try await batcher.embed(pixels)
+            // Every view joins the shared model calls; the query is their normalised mean.
+            let embeddings = try await batcher.embed(views)
+            guard !embeddings.isEmpty else { throw QueryError.invalidParameter("the photo gave no view to search with") }
+            let embedding = embeddings[0].with(vector: service.embedder.meanVector(of: embeddings.map(\.vector)))
             let t2 = DispatchTime.now().uptimeNanoseconds
             let results = try await service.search(vector: embedding.vector,
-                                                   request: SearchRequest(k: parameters.k, filters: parameters.filters))
+                                                   request: parameters.request)
             let t3 = DispatchTime.now().uptimeNanoseconds
             if let kept { Self.keep(upload.data, in: kept) }
-            return SearchOutcome(results: results, embedding: embedding,
+            let maps = parameters.explain ? try service.heatMaps(for: results, query: embedding.vector) : []
+            return SearchOutcome(results: results, heatMaps: maps, embedding: embedding,
                                  decode: Self.seconds(t0, t1), embed: Self.seconds(t1, t2), search: Self.seconds(t2, t3))
         }
         app.metrics.decode.observe(outcome.decode)
@@ -50,7 +55,7 @@ struct SearchRoutes {
         }
         let total = Self.seconds(started, DispatchTime.now().uptimeNanoseconds)
         return try JSONResponse.make(SearchResponseJSON(
-            results: outcome.results.map(ResultJSON.init),
+            results: outcome.results.enumerated().map { ResultJSON($1, heatMap: $0 < outcome.heatMaps.count ? outcome.heatMaps[$0] : nil) },
             timings: TimingsJSON(decode: outcome.decode * 1000, embed: outcome.embed * 1000,
                                  search: outcome.search * 1000, total: total * 1000),
             k: parameters.k))
@@ -75,6 +80,8 @@ struct SearchRoutes {
 /// What one search produced and how long each step took (seconds).
 struct SearchOutcome: Sendable {
     let results: [SearchResult]
+    /// One per result with explain=1, else empty.
+    let heatMaps: [HeatMap?]
     let embedding: QueryBatcher.Embedding
     let decode: Double
     let embed: Double
