@@ -65,7 +65,7 @@ final class QualityCommandTests: XCTestCase {
         generate.waitUntilExit()
         XCTAssertEqual(generate.terminationStatus, 0)
         let manifest = try String(contentsOf: shots.appendingPathComponent("manifest.csv"), encoding: .utf8)
-        XCTAssertEqual(manifest.split(separator: "\n").count, 13, "header + 12 photos")
+        XCTAssertEqual(manifest.split(whereSeparator: \.isNewline).count, 13, "header + 12 photos")
 
         let db = folder.appendingPathComponent("shots.db").path
         let index = try CLIRunner.run(["index", shots.appendingPathComponent("catalog").path, "--db", db], in: folder)

@@ -175,7 +175,8 @@ final class SearchRouteTests: XCTestCase {
                 for (id, data) in queries {
                     group.addTask {
                         let body = MultipartBody.image(data)
-                        let response = try await client.execute(uri: "/api/search?k=1", method: .post, headers: body.headers(), body: body.body)
+                        // One view per query (no cleanup), so the counts below are queries.
+                        let response = try await client.execute(uri: "/api/search?k=1&cleanup=none", method: .post, headers: body.headers(), body: body.body)
                         return (id, try response.json(SearchBody.self).results.first?.id)
                     }
                 }

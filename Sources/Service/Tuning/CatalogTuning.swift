@@ -27,7 +27,8 @@ public enum CatalogTuning {
         for (row, id) in table.ids.enumerated() where table.attributes[row][label] != nil {
             if stableHash(id) % 10 == 0 { testRows.append(row) } else { fitRows.append(row) }
         }
-        guard !testRows.isEmpty else { throw TuningError.notEnoughData("too few labelled products to hold any out") }
+        guard !fitRows.isEmpty || !testRows.isEmpty else { throw TuningError.notEnoughData("no product has a value for '\(label)'") }
+        guard !testRows.isEmpty else { throw TuningError.notEnoughData("too few products with a '\(label)' to hold any out") }
         func part(_ rows: [Int]) -> VectorTable {
             var vectors: [Float] = []
             vectors.reserveCapacity(rows.count * d)
@@ -67,11 +68,14 @@ public enum CatalogTuning {
         return try await fitAndStore(store: store, table: table, label: old.label, parameters: old.parameters)
     }
 
-    /// FNV-1a of a string: a split that does not depend on row order.
+    /// FNV-1a of a string, then SplitMix64's finaliser (FNV's low bits alone split ids like "test-12" unevenly):
+    /// a split that does not depend on row order.
     static func stableHash(_ text: String) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 { h ^= UInt64(byte); h &*= 0x0000_0100_0000_01B3 }
-        return h
+        h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        h = (h ^ (h >> 27)) &* 0x94d0_49bb_1331_11eb
+        return h ^ (h >> 31)
     }
 }
 

@@ -82,7 +82,7 @@ final class WebMetrics: @unchecked Sendable {
         out += search.lines(name: "lookalike_search_seconds")
         header("lookalike_model_calls_total", "counter", "Model calls made for queries (each embeds a batch).")
         out.append("lookalike_model_calls_total \(batcher.batches)")
-        header("lookalike_embedded_queries_total", "counter", "Query images embedded.")
+        header("lookalike_embedded_queries_total", "counter", "Query images embedded (one per view of a cleaned-up photo).")
         out.append("lookalike_embedded_queries_total \(batcher.queries)")
         header("lookalike_embed_queue_length", "gauge", "Queries waiting for the model now.")
         out.append("lookalike_embed_queue_length \(batcher.waiting)")
