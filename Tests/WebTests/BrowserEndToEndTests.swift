@@ -108,6 +108,23 @@ final class BrowserEndToEndTests: XCTestCase {
         try await browser.click("#clear-filters")
         try await browser.waitFor("![...document.querySelectorAll('#results .card-meta')].every(m => m.textContent.includes('Sneaker'))", "filters cleared")
 
+        // 4b. "Why it matched": a heat map over every result card, gone again when switched off.
+        try await browser.click("#explain")
+        try await browser.waitFor("""
+            document.querySelector('#results').getAttribute('aria-busy') === 'false' &&
+            document.querySelectorAll('#results .card').length > 0 &&
+            document.querySelectorAll('#results canvas.heatmap').length === document.querySelectorAll('#results .card').length
+            """, "heat maps on every card")
+        let overlay = try await browser.script("""
+            const c = document.querySelector('#results canvas.heatmap'), i = c.parentElement.querySelector('img');
+            const a = c.getBoundingClientRect(), b = i.getBoundingClientRect();
+            return [a.width > 10, a.left >= b.left - 1, a.right <= b.right + 1, a.top >= b.top - 1, a.bottom <= b.bottom + 1];
+            """) as? [Bool]
+        XCTAssertEqual(overlay, [true, true, true, true, true], "the heat map lies on its image")
+        try await shot(browser, "03b-why-it-matched")
+        try await browser.click("#explain")
+        try await browser.waitFor("document.querySelector('#results').getAttribute('aria-busy') === 'false' && document.querySelectorAll('#results canvas.heatmap').length === 0", "heat maps off")
+
         // 5. "More like this" on the second card.
         let second = try await browser.script("return document.querySelectorAll('#results .more-like')[1].dataset.id;") as? String
         try await browser.script("document.querySelectorAll('#results .more-like')[1].click();")

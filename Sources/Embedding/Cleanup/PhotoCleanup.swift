@@ -36,10 +36,11 @@ public struct PhotoCleanup: Sendable, Equatable, CustomStringConvertible {
 
     /// No cleanup: the photo as the catalog images are embedded.
     public static let none = PhotoCleanup(views: [.crop], matchGrey: false)
-    /// The default for photo queries: the cut-out product and the salient region, matched to the catalog's look.
-    public static let standard = PhotoCleanup(views: [.item, .salient], matchGrey: true)
+    /// The default for photo queries: the cut-out product and the centre crop (one model call for both),
+    /// matched to the catalog's look. `item+salient` finds more exact items but costs a second model call.
+    public static let standard = PhotoCleanup(views: [.item, .crop], matchGrey: true)
 
-    /// Parses "none", "standard", "grey", or views joined by "+", " " or "," (e.g. "item+salient"; grey matching on).
+    /// Parses "none", "standard" (item+crop), "grey", or views joined by "+", " " or "," (e.g. "item+salient"; grey matching on).
     public init(parsing text: String) throws {
         switch text.lowercased() {
         case "none", "off", "plain": self = .none

@@ -44,7 +44,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A shopper-photo set (folder with manifest.csv, from `make shopper-photos`): report exact-item recall@1/@10 and category P@10 of its photos instead.", valueName: "folder"))
     var shopper: String?
 
-    @Option(help: "Query cleanup of shopper photos: none, grey, standard (item+salient), or views joined by '+' (crop, item, salient). Repeat to compare several side by side.")
+    @Option(help: "Query cleanup of shopper photos: none, grey, standard (item+crop), or views joined by '+' (crop, item, salient). Repeat to compare several side by side.")
     var cleanup: [String] = ["standard"]
 
     @Flag(help: "Print the report as JSON.")

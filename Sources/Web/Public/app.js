@@ -446,7 +446,7 @@
     const context = canvas.getContext('2d');
     const pixels = context.createImageData(map.width, map.height);
     map.values.forEach((v, i) => {
-      pixels.data.set([255, Math.round(200 * (1 - v)), 0, Math.round(200 * v * v)], i * 4);
+      pixels.data.set([255, Math.round(200 * (1 - v)), 0, Math.round(150 * v * v)], i * 4);
     });
     context.putImageData(pixels, 0, 0);
     const style = getComputedStyle(img);
