@@ -49,10 +49,10 @@ if [ "$MODE" = hnsw ]; then
   [ "$mine" = "$theirs" ] || { echo "error: the two sides generate different vectors" >&2; exit 1; }
 fi
 echo "--> lookalike bench search ${OURS[*]}" >&2
-"$LOOKALIKE" bench search "${OURS[@]}" | tee /dev/stderr | grep '^{' >> "$results"
+"$LOOKALIKE" bench search "${OURS[@]}" | tee -a /dev/stderr | grep '^{' >> "$results"
 script=$ROOT/bench/search_baselines.py; [ "$MODE" = hnsw ] && script=$ROOT/bench/hnsw_baselines.py
 echo "--> $(basename "$script") ${THEIRS[*]}" >&2
-"$PYTHON" "$script" ${THEIRS[@]+"${THEIRS[@]}"} | tee /dev/stderr | grep '^{' >> "$results"
+"$PYTHON" "$script" ${THEIRS[@]+"${THEIRS[@]}"} | tee -a /dev/stderr | grep '^{' >> "$results"
 
 "$PYTHON" - "$MODE" "$results" <<'PY'
 """One table of both engines, with lookalike p50 / faiss p50 (below 1: lookalike faster)."""
