@@ -27,7 +27,10 @@ while [ $# -gt 0 ]; do
     --seconds) OURS+=("$1" "$v"); [ "$MODE" = exact ] && THEIRS+=("$1" "$v") ;;
     --threads) OURS+=("$1" "$v"); THEIRS+=("$1" "$(echo "$v" | sed 's/\b0\b/all/g')") ;;
     --ef-search|--ef-construction) OURS+=("$1" "$v"); THEIRS+=("$1" "$v") ;;
-    --recipe|--clusters|--latent-dim|--spread) OURS+=("$1" "$v"); THEIRS+=("$1" "$v") ;;
+    --clusters) OURS+=("$1" "$v"); THEIRS+=("$1" "$v") ;;
+    --recipe|--latent-dim|--spread)  # search_baselines.py (exact) makes the isotropic recipe only
+      [ "$MODE" = hnsw ] || { echo "error: $1 is for hnsw mode" >&2; exit 2; }
+      OURS+=("$1" "$v"); THEIRS+=("$1" "$v") ;;
     --m) OURS+=(--m "$v"); THEIRS+=(--M "$v") ;;
     *) usage ;;
   esac
