@@ -3,16 +3,19 @@
 #
 #   bench/compare_search.sh exact [--sizes 10000,100000,1000000] [--threads 1,0] [--queries 200] [--seconds 20]
 #   bench/compare_search.sh hnsw  [--sizes 100000,1000000] [--ef-search 16,32,64,128,256] [--queries 200]
-#                                 [--m 32] [--ef-construction 40] [--noise 1]
+#                                 [--m 32] [--ef-construction 40] [--recipe latent|isotropic] [--noise X]
+#                                 [--clusters C] [--latent-dim 32] [--spread 0.5]
 #
 # exact: `lookalike bench search` (f32, f16, int8) beside bench/search_baselines.py (faiss IndexFlatIP).
 # hnsw:  `lookalike bench search --index hnsw` beside bench/hnsw_baselines.py (faiss IndexHNSWFlat, same M,
-#        efConstruction and efSearch). Both sides generate the same seeded clustered vectors.
+#        efConstruction and efSearch). Both sides generate the same seeded clustered vectors (default recipe
+#        latent: intrinsic dimension 32, see Search/Benchmark/SyntheticRecipe.swift); the run starts by comparing
+#        a checksum of the first 1000 rows and the queries on both sides and stops if they differ.
 # Prints both engines' JSON lines, then one table with the ratio lookalike p50 / faiss p50 per row.
 # Environment: LOOKALIKE (default .build/release/lookalike), PYTHON (default .venv/bin/python).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-usage() { echo "usage: $0 exact|hnsw [--sizes N,N] [--threads T,T] [--queries Q] [--seconds S] [--ef-search E,E] [--m M] [--ef-construction E] [--noise X]" >&2; exit 2; }
+usage() { echo "usage: $0 exact|hnsw [--sizes N,N] [--threads T,T] [--queries Q] [--seconds S] [--ef-search E,E] [--m M] [--ef-construction E] [--recipe R] [--noise X] [--clusters C] [--latent-dim D] [--spread S]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 MODE=$1; shift
 case $MODE in exact|hnsw) ;; *) usage ;; esac
@@ -24,6 +27,10 @@ while [ $# -gt 0 ]; do
     --seconds) OURS+=("$1" "$v"); [ "$MODE" = exact ] && THEIRS+=("$1" "$v") ;;
     --threads) OURS+=("$1" "$v"); THEIRS+=("$1" "$(echo "$v" | sed 's/\b0\b/all/g')") ;;
     --ef-search|--ef-construction) OURS+=("$1" "$v"); THEIRS+=("$1" "$v") ;;
+    --clusters) OURS+=("$1" "$v"); THEIRS+=("$1" "$v") ;;
+    --recipe|--latent-dim|--spread)  # search_baselines.py (exact) makes the isotropic recipe only
+      [ "$MODE" = hnsw ] || { echo "error: $1 is for hnsw mode" >&2; exit 2; }
+      OURS+=("$1" "$v"); THEIRS+=("$1" "$v") ;;
     --m) OURS+=(--m "$v"); THEIRS+=(--M "$v") ;;
     *) usage ;;
   esac
@@ -35,11 +42,20 @@ LOOKALIKE=${LOOKALIKE:-$ROOT/.build/release/lookalike}
 "$PYTHON" -c 'import faiss' 2>/dev/null || { echo "error: faiss is not installed in $PYTHON (make setup)" >&2; exit 1; }
 results=$(mktemp); trap 'rm -f "$results"' EXIT
 
+if [ "$MODE" = hnsw ]; then
+  SAME=(); for ((i = 3; i < ${#OURS[@]}; i += 2)); do  # the data options (after --index MODE --json)
+    case ${OURS[i]} in --recipe|--clusters|--latent-dim|--spread|--noise|--queries) SAME+=("${OURS[i]}" "${OURS[i+1]}") ;; esac
+  done
+  mine=$("$LOOKALIKE" bench search --index hnsw ${SAME[@]+"${SAME[@]}"} --checksum 1000)
+  theirs=$("$PYTHON" "$ROOT/bench/hnsw_baselines.py" ${SAME[@]+"${SAME[@]}"} --checksum 1000)
+  echo "--> data checksum: lookalike $mine; python $theirs" >&2
+  [ "$mine" = "$theirs" ] || { echo "error: the two sides generate different vectors" >&2; exit 1; }
+fi
 echo "--> lookalike bench search ${OURS[*]}" >&2
-"$LOOKALIKE" bench search "${OURS[@]}" | tee /dev/stderr | grep '^{' >> "$results"
+"$LOOKALIKE" bench search "${OURS[@]}" | tee -a /dev/stderr | grep '^{' >> "$results"
 script=$ROOT/bench/search_baselines.py; [ "$MODE" = hnsw ] && script=$ROOT/bench/hnsw_baselines.py
 echo "--> $(basename "$script") ${THEIRS[*]}" >&2
-"$PYTHON" "$script" ${THEIRS[@]+"${THEIRS[@]}"} | tee /dev/stderr | grep '^{' >> "$results"
+"$PYTHON" "$script" ${THEIRS[@]+"${THEIRS[@]}"} | tee -a /dev/stderr | grep '^{' >> "$results"
 
 "$PYTHON" - "$MODE" "$results" <<'PY'
 """One table of both engines, with lookalike p50 / faiss p50 (below 1: lookalike faster)."""

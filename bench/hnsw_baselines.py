@@ -2,16 +2,17 @@
 
     python bench/hnsw_baselines.py [--sizes 100000,1000000] [--dim 1280] [--M 32]
         [--ef-construction 40] [--ef-search 16,32,64,128,256] [--queries 200]
-        [--clusters 1000] [--noise 1] [--seed 42] [--metric l2|ip] [--storage f32|f16] [--build-threads N]
+        [--recipe latent|isotropic] [--clusters 1000] [--noise X] [--latent-dim 32] [--spread 0.5]
+        [--seed 42] [--metric l2|ip] [--storage f32|f16] [--build-threads N] [--checksum ROWS]
 
 Needs numpy and faiss-cpu (pinned: faiss-cpu==1.15.1).
 
-Vectors: the recipe of Search/Benchmark/SyntheticVectors.swift, reimplemented with numpy
-(SplitMix64 streams, one per row, so every row is the same float32 bits as on the Swift side
-unless a libm differs in the last bit of the centroids' Box-Muller draw):
-`clusters` centroids drawn from a standard normal and normalised; each vector picks a centroid,
-adds uniform noise in ±noise·sqrt(3/dim) per coordinate and is normalised. Queries come from
-the same distribution on their own streams.
+Vectors: the recipes of Search/Benchmark/SyntheticVectors.swift, reimplemented with numpy in
+synthetic_vectors.py (SplitMix64 streams, one per row, so every row is the same float32 bits as on the
+Swift side unless a libm differs in the last bit of a Box-Muller draw; --checksum ROWS prints what
+`lookalike bench search --index hnsw --checksum ROWS` prints when they agree). Default recipe: latent
+(clustered, intrinsic dimension 32, randomly projected to dim, noise 0.2); isotropic is the older
+near-uniform one (noise 1). Queries come from the same distribution on their own streams.
 
 Measures, per size: build time (wall, and process CPU seconds) of IndexHNSWFlat.add with all threads (vectors generated and
 added in chunks, generation not timed), then per efSearch: one query at a time on one thread
@@ -36,13 +37,13 @@ import time
 
 import numpy as np
 
-from synthetic_vectors import SyntheticVectors
+from synthetic_vectors import SyntheticVectors, checksum
 
 
 def run(args: argparse.Namespace) -> None:
     import faiss
 
-    data = SyntheticVectors(args.dim, args.clusters, args.seed, args.noise)
+    data = synthetic(args)
     xq = data.queries(args.queries)
     metric = faiss.METRIC_L2 if args.metric == "l2" else faiss.METRIC_INNER_PRODUCT
     for n in args.sizes:
@@ -98,6 +99,12 @@ def run(args: argparse.Namespace) -> None:
         del index
 
 
+def synthetic(args: argparse.Namespace) -> SyntheticVectors:
+    """The generator the arguments describe (noise: the recipe's default unless given)."""
+    noise = args.noise if args.noise is not None else (0.2 if args.recipe == "latent" else 1.0)
+    return SyntheticVectors(args.dim, args.clusters, args.seed, noise, args.recipe, args.latent_dim, args.spread)
+
+
 def percentile(ordered: list[float], fraction: float) -> float:
     """The same nearest-rank percentile as SearchBenchmark.percentile."""
     position = min(len(ordered) - 1, int(round((len(ordered) - 1) * fraction)))
@@ -115,7 +122,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--clusters", type=int, default=1000)
-    parser.add_argument("--noise", type=float, default=1.0)
+    parser.add_argument("--recipe", choices=["latent", "isotropic"], default="latent")
+    parser.add_argument("--noise", type=float, default=None, help="default: 0.2 for latent, 1 for isotropic")
+    parser.add_argument("--latent-dim", type=int, default=32)
+    parser.add_argument("--spread", type=float, default=0.5)
+    parser.add_argument("--checksum", type=int, default=None, help="print a checksum of the first ROWS rows and the queries, and exit")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--metric", choices=["l2", "ip"], default="l2")
     parser.add_argument("--storage", choices=["f32", "f16"], default="f32",
@@ -124,8 +135,13 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=65_536)
     parser.add_argument("--print-row", type=int, default=None, help="print one data row's first values and exit")
     args = parser.parse_args()
+    if args.checksum is not None:
+        data = synthetic(args)
+        print(f"{args.recipe} rows 0..<{args.checksum}: {checksum(data.vectors(0, args.checksum))} "
+              f"queries {args.queries}: {checksum(data.queries(args.queries))}")
+        return
     if args.print_row is not None:
-        data = SyntheticVectors(args.dim, args.clusters, args.seed, args.noise)
+        data = synthetic(args)
         print(json.dumps([float(x) for x in data.vectors(args.print_row, args.print_row + 1)[0][:8]]))
         return
     run(args)

@@ -22,8 +22,14 @@ public enum SearchBenchmark {
         public var secondsPerCase = 20.0
         /// Clusters of the synthetic data.
         public var clusters = 256
-        /// Noise norm of the synthetic data (1 ⇒ cosine ≈ 0.7 to the cluster centre).
+        /// Noise of the synthetic data (isotropic: 1 ⇒ cosine ≈ 0.7 to the cluster centre).
         public var noise: Float = 1
+        /// Recipe of the synthetic data (exact search does the same work on any; isotropic by default).
+        public var recipe = SyntheticRecipe.isotropic
+        /// Latent dimension of the latent recipe.
+        public var latentDimension = 32
+        /// Spread of a latent around its cluster centre (latent recipe).
+        public var spread: Float = 0.5
         /// Seed of the synthetic data.
         public var seed: UInt64 = 42
 
@@ -35,7 +41,8 @@ public enum SearchBenchmark {
     public static func run(_ configuration: Configuration = Configuration(),
                            progress: ((SearchBenchmarkResult) -> Void)? = nil) -> [SearchBenchmarkResult] {
         let data = SyntheticVectors(dimension: configuration.dimension, clusters: configuration.clusters,
-                                    seed: configuration.seed, noise: configuration.noise)
+                                    seed: configuration.seed, noise: configuration.noise, recipe: configuration.recipe,
+                                    latentDimension: configuration.latentDimension, spread: configuration.spread)
         let queries = data.queries(configuration.queries)
         var results: [SearchBenchmarkResult] = []
         for size in configuration.sizes {

@@ -3,9 +3,9 @@ import Foundation
 /// Measures `HNSWIndex` on synthetic clustered vectors: build time, memory, one-core latency and recall@10
 /// against exact search, for each size and efSearch setting (the Swift side of `bench/hnsw_baselines.py`).
 ///
-/// Data: `SyntheticVectors` — `clusters` Gaussian centres normalised onto the sphere, each vector a centre
-/// plus uniform noise of norm ≈ `noise`, normalised (cosine ≈ 0.7 to its centre). The exact top-10 of each
-/// query is computed by brute force in f32 over the same rows, streamed chunk by chunk (no second copy).
+/// Data: `SyntheticVectors`, by default the latent recipe (clustered, intrinsic dimension 32, randomly
+/// projected to `dimension`; `SyntheticRecipe` says why). The exact top-10 of each query is computed by
+/// brute force in f32 over the same rows, streamed chunk by chunk (no second copy).
 public enum HNSWBenchmark {
     /// What to measure.
     public struct Configuration: Sendable {
@@ -25,10 +25,16 @@ public enum HNSWBenchmark {
         public var queries = 200
         /// Results per query.
         public var k = 10
+        /// Recipe of the synthetic data (latent: low intrinsic dimension, like CNN embeddings; see `SyntheticRecipe`).
+        public var recipe = SyntheticRecipe.latent
         /// Clusters of the synthetic data.
         public var clusters = 1000
-        /// Noise norm of the synthetic data.
-        public var noise: Float = 1
+        /// Noise of the synthetic data (nil: the recipe's `defaultNoise`).
+        public var noise: Float?
+        /// Latent dimension of the latent recipe.
+        public var latentDimension = 32
+        /// Spread of a latent around its cluster centre (latent recipe).
+        public var spread: Float = 0.5
         /// Seed of the synthetic data.
         public var seed: UInt64 = 42
         /// Threads inserting (search is timed on one thread).
@@ -44,8 +50,7 @@ public enum HNSWBenchmark {
     public static func run(_ configuration: Configuration = Configuration(),
                            log: ((String) -> Void)? = nil,
                            progress: ((HNSWBenchmarkResult) -> Void)? = nil) -> [HNSWBenchmarkResult] {
-        let data = SyntheticVectors(dimension: configuration.dimension, clusters: configuration.clusters,
-                                    seed: configuration.seed, noise: configuration.noise)
+        let data = configuration.data
         let queries = data.queries(configuration.queries)
         var results: [HNSWBenchmarkResult] = []
         for size in configuration.sizes {
@@ -135,5 +140,13 @@ public enum HNSWBenchmark {
         var time = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
+
+extension HNSWBenchmark.Configuration {
+    /// The synthetic vectors this configuration describes.
+    public var data: SyntheticVectors {
+        SyntheticVectors(dimension: dimension, clusters: clusters, seed: seed, noise: noise ?? recipe.defaultNoise,
+                         recipe: recipe, latentDimension: latentDimension, spread: spread)
     }
 }

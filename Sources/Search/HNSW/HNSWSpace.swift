@@ -1,4 +1,5 @@
 import Catalog
+import VectorKernels
 
 /// Dot products over one storage of stored rows: against a prepared query, or between two stored rows.
 /// One type per storage so each graph walk is a specialised loop (no dynamic dispatch per row).
@@ -11,147 +12,63 @@ protocol HNSWSpace {
     func dot4(_ rows: SIMD4<Int>, _ query: UnsafePointer<Float>) -> SIMD4<Float>
 }
 
-@inline(__always)
-private func load8(_ pointer: UnsafePointer<Float>, _ offset: Int) -> SIMD8<Float> {
-    UnsafeRawPointer(pointer + offset).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-/// Float32 rows, `stride` floats each (zero padded).
+/// Float32 rows, `stride` floats each (zero padded). The products are the C kernels of `VectorKernels`
+/// (AVX-512 or AVX2 with FMA, chosen when the library loads): Swift's own SIMD code is limited to SSE2.
 struct HNSWFloat32Space: HNSWSpace {
     let base: UnsafePointer<Float>
     let stride: Int
 
     @inline(__always)
     func dot(_ row: Int, _ query: UnsafePointer<Float>) -> Float {
-        #if DEBUG
-        return scalarDot(query, base + row &* stride, count: stride)
-        #else
-        return DotKernels.float32(query, base + row &* stride, count: stride)
-        #endif
+        lk_dot_f32(query, base + row &* stride, stride)
     }
 
     @inline(__always)
     func dot(_ a: Int, _ b: Int) -> Float {
-        #if DEBUG
-        return scalarDot(base + a &* stride, base + b &* stride, count: stride)
-        #else
-        return DotKernels.float32(base + a &* stride, base + b &* stride, count: stride)
-        #endif
+        lk_dot_f32(base + a &* stride, base + b &* stride, stride)
     }
 
     @inline(__always)
     func dot4(_ rows: SIMD4<Int>, _ query: UnsafePointer<Float>) -> SIMD4<Float> {
-        #if DEBUG
-        return SIMD4(dot(rows[0], query), dot(rows[1], query), dot(rows[2], query), dot(rows[3], query))
-        #else
-        let row0 = base + rows[0] &* stride, row1 = base + rows[1] &* stride
-        let row2 = base + rows[2] &* stride, row3 = base + rows[3] &* stride
-        var sum0 = SIMD8<Float>(), sum1 = SIMD8<Float>(), sum2 = SIMD8<Float>(), sum3 = SIMD8<Float>()
-        var index = 0
-        while index < stride {
-            let value = load8(query, index)
-            sum0 += value * load8(row0, index)
-            sum1 += value * load8(row1, index)
-            sum2 += value * load8(row2, index)
-            sum3 += value * load8(row3, index)
-            index &+= 8
+        var out = SIMD4<Float>()
+        withUnsafeMutableBytes(of: &out) { raw in
+            lk_dot4_f32(query, base + rows[0] &* stride, base + rows[1] &* stride, base + rows[2] &* stride,
+                        base + rows[3] &* stride, stride, raw.baseAddress?.assumingMemoryBound(to: Float.self))
         }
-        return SIMD4(sum0.sum(), sum1.sum(), sum2.sum(), sum3.sum())
-        #endif
+        return out
     }
 }
 
 /// IEEE half rows, `stride` halves each (zero padded, no subnormals: see `VectorBuffer.storedHalf`).
+/// Query products take the query as `VectorBuffer.prepare` lays it out (scaled by 2^112, per block of 32
+/// the 16 evens then the 16 odds); row · row products widen both rows. C kernels, as `HNSWFloat32Space`.
 struct HNSWFloat16Space: HNSWSpace {
     let base: UnsafeRawPointer
     let stride: Int
 
     @inline(__always)
+    func row(_ row: Int) -> UnsafePointer<UInt16> {
+        (base + row &* stride &* 2).assumingMemoryBound(to: UInt16.self)
+    }
+
+    @inline(__always)
     func dot(_ row: Int, _ query: UnsafePointer<Float>) -> Float {
-        #if DEBUG
-        // The query is scaled by 2^112 and laid out per block of 32 as 16 evens then 16 odds.
-        let halves = (base + row &* stride &* 2).assumingMemoryBound(to: UInt16.self)
-        var sum: Float = 0
-        for index in 0 ..< stride {
-            let block = index & ~31, within = index & 31
-            sum += Float16Codec.float(fromHalfBits: halves[index]) * query[block + (within & 1) * 16 + within >> 1]
-        }
-        return sum * 0x1p-112
-        #else
-        return DotKernels.float16(query, base + row &* stride &* 2, count: stride)
-        #endif
+        lk_dot_f16q(query, self.row(row), stride)
     }
 
     @inline(__always)
     func dot(_ a: Int, _ b: Int) -> Float {
-        #if DEBUG
-        let first = (base + a &* stride &* 2).assumingMemoryBound(to: UInt16.self)
-        let second = (base + b &* stride &* 2).assumingMemoryBound(to: UInt16.self)
-        var sum: Float = 0
-        for index in 0 ..< stride {
-            sum += Float16Codec.float(fromHalfBits: first[index]) * Float16Codec.float(fromHalfBits: second[index])
-        }
-        return sum
-        #else
-        return Self.halfDot(base + a &* stride &* 2, base + b &* stride &* 2, count: stride)
-        #endif
+        lk_dot_f16(row(a), row(b), stride)
     }
 
-    /// Four rows, 16 halves per step; the query is laid out per block of 32 as 16 evens then 16 odds
-    /// (`VectorBuffer.prepare`), so halves 0–15 of a block use query[0..<8] and [16..<24], 16–31 the rest.
     @inline(__always)
     func dot4(_ rows: SIMD4<Int>, _ query: UnsafePointer<Float>) -> SIMD4<Float> {
-        #if DEBUG
-        return SIMD4(dot(rows[0], query), dot(rows[1], query), dot(rows[2], query), dot(rows[3], query))
-        #else
-        let row0 = base + rows[0] &* stride &* 2, row1 = base + rows[1] &* stride &* 2
-        let row2 = base + rows[2] &* stride &* 2, row3 = base + rows[3] &* stride &* 2
-        var sum0 = SIMD8<Float>(), sum1 = SIMD8<Float>(), sum2 = SIMD8<Float>(), sum3 = SIMD8<Float>()
-        let mask = SIMD8<Int32>(repeating: Int32(bitPattern: 0x8FFF_E000))
-        @inline(__always)
-        func widen(_ row: UnsafeRawPointer, _ index: Int) -> (SIMD8<Float>, SIMD8<Float>) {
-            let words = row.loadUnaligned(fromByteOffset: index &* 2, as: SIMD8<Int32>.self)
-            return (unsafeBitCast(((words &<< 16) &>> 3) & mask, to: SIMD8<Float>.self),
-                    unsafeBitCast((words &>> 3) & mask, to: SIMD8<Float>.self))
+        var out = SIMD4<Float>()
+        withUnsafeMutableBytes(of: &out) { raw in
+            lk_dot4_f16q(query, row(rows[0]), row(rows[1]), row(rows[2]), row(rows[3]), stride,
+                         raw.baseAddress?.assumingMemoryBound(to: Float.self))
         }
-        var index = 0
-        while index < stride {
-            let block = index & ~31, part = (index & 16) &>> 1
-            let even = load8(query, block &+ part), odd = load8(query, block &+ 16 &+ part)
-            let (even0, odd0) = widen(row0, index)
-            sum0 += even * even0 + odd * odd0
-            let (even1, odd1) = widen(row1, index)
-            sum1 += even * even1 + odd * odd1
-            let (even2, odd2) = widen(row2, index)
-            sum2 += even * even2 + odd * odd2
-            let (even3, odd3) = widen(row3, index)
-            sum3 += even * even3 + odd * odd3
-            index &+= 16
-        }
-        return SIMD4(sum0.sum(), sum1.sum(), sum2.sum(), sum3.sum())
-        #endif
-    }
-
-    /// Half · half, both widened with the bit trick of `DotKernels.float16` (value · 2^-112) and rescaled
-    /// by 2^112 (exact), so small products do not fall into float subnormals.
-    @inline(__always)
-    static func halfDot(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Float {
-        var sum0 = SIMD16<Float>(), sum1 = SIMD16<Float>()
-        let mask = SIMD16<Int32>(repeating: Int32(bitPattern: 0x8FFF_E000))
-        let scale = SIMD16<Float>(repeating: 0x1p112)
-        var index = 0
-        while index < count {
-            let wordsA = a.loadUnaligned(fromByteOffset: index &* 2, as: SIMD16<Int32>.self)
-            let wordsB = b.loadUnaligned(fromByteOffset: index &* 2, as: SIMD16<Int32>.self)
-            let evenA = unsafeBitCast(((wordsA &<< 16) &>> 3) & mask, to: SIMD16<Float>.self) * scale
-            let oddA = unsafeBitCast((wordsA &>> 3) & mask, to: SIMD16<Float>.self) * scale
-            let evenB = unsafeBitCast(((wordsB &<< 16) &>> 3) & mask, to: SIMD16<Float>.self) * scale
-            let oddB = unsafeBitCast((wordsB &>> 3) & mask, to: SIMD16<Float>.self) * scale
-            sum0 += evenA * evenB
-            sum1 += oddA * oddB
-            index &+= 32
-        }
-        return (sum0 + sum1).sum()
+        return out
     }
 }
 
@@ -187,21 +104,3 @@ struct HNSWMeasure<Space: HNSWSpace> {
         return norms[a] - (2 * dot - norms[b])
     }
 }
-
-#if DEBUG
-/// Unoptimised builds (tests) use scalar loops: without optimisation Swift's SIMD types cost a call per
-/// operation and are ~10× slower than plain floats. Release builds use the SIMD kernels.
-@inline(__always)
-func scalarDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-    var sum0: Float = 0, sum1: Float = 0, sum2: Float = 0, sum3: Float = 0
-    var index = 0
-    while index < count {
-        sum0 += a[index] * b[index]
-        sum1 += a[index + 1] * b[index + 1]
-        sum2 += a[index + 2] * b[index + 2]
-        sum3 += a[index + 3] * b[index + 3]
-        index += 4
-    }
-    return (sum0 + sum1) + (sum2 + sum3)
-}
-#endif

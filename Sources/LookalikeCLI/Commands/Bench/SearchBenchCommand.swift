@@ -38,8 +38,23 @@ struct SearchBenchCommand: ParsableCommand {
     @Option(help: "Clusters of the synthetic data (default 256 for exact, 1000 for hnsw, as the faiss scripts).")
     var clusters: Int?
 
-    @Option(help: "Noise norm of the synthetic data (1: cosine ≈ 0.7 to the cluster centre; smaller is tighter).")
-    var noise: Float = 1
+    @Option(help: ArgumentHelp("Recipe of the synthetic data: isotropic (default for exact) or latent (default for hnsw: "
+        + "intrinsic dimension --latent-dim, like CNN embeddings)."))
+    var recipe: SyntheticRecipe?
+
+    @Option(help: ArgumentHelp("Noise of the synthetic data (default 1 for isotropic: cosine ≈ 0.7 to the cluster centre; "
+        + "0.2 for latent: relative to the signal's norm)."))
+    var noise: Float?
+
+    @Option(name: .customLong("latent-dim"), help: "Latent recipe: intrinsic dimension.")
+    var latentDimension = 32
+
+    @Option(help: "Latent recipe: spread of a latent around its cluster centre (centres have deviation 1).")
+    var spread: Float = 0.5
+
+    @Option(help: ArgumentHelp("Print a checksum of the first N rows and the queries of the synthetic data, then exit "
+        + "(bench/hnsw_baselines.py --checksum N prints the same when both sides make the same vectors)."))
+    var checksum: Int?
 
     @Option(help: "Seed of the synthetic data.")
     var seed: UInt64 = 42
@@ -64,10 +79,27 @@ struct SearchBenchCommand: ParsableCommand {
         guard queries >= 10, k >= 1, k <= 1000 else { throw ValidationError("--queries must be ≥ 10 and --k 1…1000") }
         guard index != .auto else { throw ValidationError("--index must be exact or hnsw") }
         guard hnswStorage != .int8 else { throw ValidationError("--hnsw-storage must be f32 or f16") }
+        guard latentDimension >= 1, (checksum ?? 1) >= 1 else {
+            throw ValidationError("--latent-dim and --checksum must be ≥ 1")
+        }
         _ = try parsedSizes()
     }
 
     func run() throws {
+        if let checksum {
+            var configuration = HNSWBenchmark.Configuration()
+            configuration.dimension = dim
+            configuration.recipe = recipe ?? (index == .hnsw ? .latent : .isotropic)
+            configuration.clusters = clusters ?? (index == .hnsw ? 1000 : 256)
+            configuration.noise = noise
+            configuration.latentDimension = latentDimension
+            configuration.spread = spread
+            configuration.seed = seed
+            let data = configuration.data
+            print("\(configuration.recipe.rawValue) rows 0..<\(checksum): \(SyntheticVectors.checksum(data.vectors(0 ..< checksum))) "
+                  + "queries \(queries): \(SyntheticVectors.checksum(data.queries(queries)))")
+            return
+        }
         switch index {
         case .hnsw: try runHNSW()
         default: try runExact()
@@ -86,7 +118,10 @@ struct SearchBenchCommand: ParsableCommand {
         configuration.k = k
         configuration.secondsPerCase = seconds
         configuration.clusters = clusters ?? 256
-        configuration.noise = noise
+        configuration.recipe = recipe ?? .isotropic
+        configuration.noise = noise ?? configuration.recipe.defaultNoise
+        configuration.latentDimension = latentDimension
+        configuration.spread = spread
         configuration.seed = seed
         let results = SearchBenchmark.run(configuration) { result in
             if json { print(result.jsonLine); fflush(stdout) } else { printError("measured: \(result.jsonLine)") }
@@ -104,7 +139,10 @@ struct SearchBenchCommand: ParsableCommand {
         configuration.queries = queries
         configuration.k = k
         configuration.clusters = clusters ?? 1000
+        configuration.recipe = recipe ?? .latent
         configuration.noise = noise
+        configuration.latentDimension = latentDimension
+        configuration.spread = spread
         configuration.seed = seed
         let results = HNSWBenchmark.run(configuration, log: { printError($0) }) { result in
             if json { print(result.jsonLine); fflush(stdout) } else { printError("measured: \(result.jsonLine)") }
@@ -128,3 +166,5 @@ struct SearchBenchCommand: ParsableCommand {
         return values
     }
 }
+
+extension SyntheticRecipe: ExpressibleByArgument {}
