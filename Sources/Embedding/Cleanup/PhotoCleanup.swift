@@ -91,7 +91,7 @@ extension Embedder {
         // One decode (shrunk on load to twice the model input); every view is cut from it.
         let info = try info(of: image)
         let (uprightW, uprightH) = info.isTransposed ? (info.height, info.width) : (info.width, info.height)
-        let scale = min(1, Double(2 * max(manifest.input.width, manifest.input.height)) / Double(max(uprightW, uprightH, 1)))
+        let scale = min(1, Double(3 * max(manifest.input.width, manifest.input.height)) / 2 / Double(max(uprightW, uprightH, 1)))
         let photo = try decodeWhole(image, width: max(1, Int((Double(uprightW) * scale).rounded())),
                                     height: max(1, Int((Double(uprightH) * scale).rounded())), fit: .stretch, background: background)
         let geometry = PhotoGeometry(width: photo.width, height: photo.height, inputWidth: manifest.input.width, inputHeight: manifest.input.height)
