@@ -77,6 +77,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--params", default="", help="more query parameters, e.g. cleanup=none or explain=1")
     parser.add_argument("--pid", type=int)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -91,7 +92,7 @@ def main() -> int:
     if not (1 <= args.seconds <= 60 and 1 <= args.runs <= 10):
         print("--seconds must be 1…60 and --runs 1…10", file=sys.stderr)
         return 2
-    url = f"{args.url.rstrip('/')}/api/search?k={args.k}"
+    url = f"{args.url.rstrip('/')}/api/search?k={args.k}" + (f"&{args.params}" if args.params else "")
     levels = [int(c) for c in args.concurrency.split(",")]
     if any(c < 1 or c > 256 for c in levels):
         print("--concurrency values must be 1…256", file=sys.stderr)

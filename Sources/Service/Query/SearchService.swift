@@ -60,7 +60,7 @@ public final class SearchService: @unchecked Sendable {
                 }
                 let tuned = VectorTable(modelKey: embedder.modelKey, ids: table.ids, attributes: table.attributes,
                                         dimension: tuning.outputDimension, vectors: tuning.project(rows: table.vectors, count: table.count))
-                self.tunedIndex = CatalogIndex(table: tuned, storage: .float32, metric: .cosine)
+                self.tunedIndex = CatalogIndex(table: tuned, storage: storage, metric: .cosine)
             }
         }
     }
