@@ -1,4 +1,5 @@
 import ArgumentParser
+import Embedding
 import Search
 import Service
 
@@ -25,9 +26,13 @@ struct SearchOptions: ParsableArguments {
     @Option(name: .customLong("qe"), help: "α query expansion over this many first results (0 = off). Default: 10 in the tuned space, off in the raw one.")
     var expansionDepth: Int?
 
+    @Option(name: .long, help: "Cleanup of photo queries: none, grey, standard (item+crop: the garment cut out onto the catalog's background, and the photo), or views joined by '+' from crop, item, salient.")
+    var cleanup: String?
+
     /// The request these options describe.
     func request() throws -> SearchRequest {
         var request = SearchRequest(k: k, filters: try parsedFilters())
+        do { request.cleanup = try cleanup.map { try PhotoCleanup(parsing: $0) } } catch { throw ValidationError("\(error)") }
         request.space = space
         request.expansion = expansionDepth.map { QueryExpansion(depth: $0) }
         return request
