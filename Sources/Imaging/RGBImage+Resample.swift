@@ -1,4 +1,16 @@
 extension RGBImage {
+    /// The image mirrored left to right (flip test-time augmentation).
+    public func mirrored() -> RGBImage {
+        var out = pixels
+        for y in 0..<height {
+            for x in 0..<width {
+                let from = (y * width + (width - 1 - x)) * 3, to = (y * width + x) * 3
+                out[to] = pixels[from]; out[to + 1] = pixels[from + 1]; out[to + 2] = pixels[from + 2]
+            }
+        }
+        return RGBImage(width: width, height: height, pixels: out)
+    }
+
     /// The part of this image inside `rect` (in this image's pixels; it may reach past the edges, which
     /// are painted `background`), resampled to `width` × `height` with bilinear taps averaged over each
     /// output pixel's footprint (so shrinking does not alias).

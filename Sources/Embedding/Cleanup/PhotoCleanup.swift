@@ -8,7 +8,8 @@ import Imaging
 /// - `item`: the product found by colour (`ItemMask`), cut out square and, when the catalog is shot on
 ///   a uniform background, pasted onto that background with the rest of the photo removed;
 /// - `salient`: the square around the cells of the model's feature map that fire most on the
-///   letterboxed photo (one extra model call).
+///   letterboxed photo (one extra model call);
+/// - `flip`: the centre crop mirrored (test-time augmentation).
 /// A photo whose border already is the catalog's uniform background (a catalog-style shot) is used as is.
 /// With `matchGrey`, every view is converted to grey (and the item's grey levels stretched) when the
 /// catalog's photos are grey. Measured on the shopper-photo set: see README (Retrieval quality).
@@ -21,6 +22,8 @@ public struct PhotoCleanup: Sendable, Equatable, CustomStringConvertible {
         case item
         /// The model's most active region.
         case salient
+        /// The centre crop mirrored (flip test-time augmentation).
+        case flip
     }
 
     /// The views averaged into the query vector.
@@ -51,7 +54,7 @@ public struct PhotoCleanup: Sendable, Equatable, CustomStringConvertible {
             let parts = text.lowercased().split(whereSeparator: { "+ ,".contains($0) }).map(String.init)
             let views = parts.compactMap(View.init(rawValue:))
             guard !views.isEmpty, views.count == parts.count else {
-                throw EmbeddingError.invalidArgument("unknown cleanup '\(text)' (use none, standard, grey or views joined by '+': crop, item, salient)")
+                throw EmbeddingError.invalidArgument("unknown cleanup '\(text)' (use none, standard, grey or views joined by '+': crop, item, salient, flip)")
             }
             self = PhotoCleanup(views: views, matchGrey: true)
         }
@@ -110,6 +113,8 @@ extension Embedder {
             switch view {
             case .crop:
                 views.append(grey ? PixelOps.grey(centre) : centre)
+            case .flip:
+                views.append((grey ? PixelOps.grey(centre) : centre).mirrored())
             case .item:
                 guard let mask = ItemMask.find(in: small) else {
                     views.append(grey ? PixelOps.grey(centre) : centre)

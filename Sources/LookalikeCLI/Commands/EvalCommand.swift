@@ -41,6 +41,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("qe-alpha"), help: "Exponent of the query expansion weights.")
     var expansionAlpha: Float = 3
 
+    @Flag(help: "Flip test-time augmentation of --queries: each query is the mean of the image's and its mirror image's vectors.")
+    var flip = false
+
     @Option(help: ArgumentHelp("A shopper-photo set (folder with manifest.csv, from `make shopper-photos`): report exact-item recall@1/@10 and category P@10 of its photos instead.", valueName: "folder"))
     var shopper: String?
 
@@ -74,7 +77,7 @@ struct EvalCommand: AsyncParsableCommand {
         var embedSeconds = 0.0
         if let queries {
             let started = Date()
-            queryVectors = try SourceVectors.embed(Catalog.source(for: queries), with: embedder, limit: limit)
+            queryVectors = try SourceVectors.embed(Catalog.source(for: queries), with: embedder, limit: limit, flip: flip)
             embedSeconds = Date().timeIntervalSince(started)
             if let tuning, let raw = queryVectors {
                 queryVectors?.vectors = tuning.project(rows: raw.vectors, count: raw.ids.count)
@@ -87,6 +90,7 @@ struct EvalCommand: AsyncParsableCommand {
         var method = "\(embedder.manifest.name) \(embedder.pooling) \(metric.rawValue) \(embedder.precision.rawValue)"
         if let tuning { method += " tuned(\(tuning.label), \(tuning.outputDimension)-d)" }
         if let expansion { method += " αQE(\(expansion.depth), α=\(expansion.alpha))" }
+        if flip { method += " flip-TTA" }
         if json {
             try JSONOutput.line(EvalLine(method: method, report: report, embed_s: embedSeconds))
         } else {

@@ -14,8 +14,9 @@ public struct SourceVectors: Sendable {
     /// Items that could not be embedded: "id: reason".
     public var failures: [String]
 
-    /// Decodes on all cores and embeds in batches; at most `limit` items.
-    public static func embed(_ source: any CatalogSource, with embedder: Embedder, limit: Int? = nil) throws -> SourceVectors {
+    /// Decodes on all cores and embeds in batches; at most `limit` items. With `flip`, each vector is the normalised
+    /// mean of the image's and its mirror image's (flip test-time augmentation: one more model input per item).
+    public static func embed(_ source: any CatalogSource, with embedder: Embedder, limit: Int? = nil, flip: Bool = false) throws -> SourceVectors {
         var result = SourceVectors(ids: [], attributes: [], vectors: [], failures: [])
         var pending: [SourceItem] = []
         func drain() throws {
@@ -37,7 +38,12 @@ public struct SourceVectors: Sendable {
                 }
             }
             if !images.isEmpty {
-                result.vectors += try embedder.embed(images).flatMap { $0 }
+                if flip {
+                    let plain = try embedder.embed(images), mirrored = try embedder.embed(images.map { $0.mirrored() })
+                    result.vectors += zip(plain, mirrored).flatMap { embedder.meanVector(of: [$0, $1]) }
+                } else {
+                    result.vectors += try embedder.embed(images).flatMap { $0 }
+                }
                 result.ids += kept.map(\.id)
                 result.attributes += kept.map(\.attributes)
             }
