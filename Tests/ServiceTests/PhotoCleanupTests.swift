@@ -105,6 +105,7 @@ final class PhotoCleanupTests: XCTestCase {
         XCTAssertEqual(try PhotoCleanup(parsing: "none"), .none)
         XCTAssertEqual(try PhotoCleanup(parsing: "standard"), .standard)
         XCTAssertEqual(try PhotoCleanup(parsing: "item+crop").views, [.item, .crop])
+        XCTAssertEqual(try PhotoCleanup(parsing: "item crop,flip").views, [.item, .crop, .flip], "a URL form turns + into a space")
         XCTAssertThrowsError(try PhotoCleanup(parsing: "item+sparkle"))
         XCTAssertThrowsError(try PhotoCleanup(parsing: ""))
     }
