@@ -12,16 +12,8 @@ extension PostgresCatalogStore {
         let model = try await transaction("storing \(batch.count) products") { connection -> StoredModel in
             let existing = try await Self.lockModel(modelKey, connection, logger)
             // Same checks, in the same order, as the SQLite store.
-            var dimension = existing?.hasVectors == true ? existing?.model.dimension : nil
-            for item in items {
-                try CatalogValidation.validate(item.product)
-                try CatalogValidation.validate(item.vector, of: item.product.id)
-                if let expected = dimension, expected != item.vector.count {
-                    throw CatalogStoreError.dimensionMismatch(id: item.product.id, modelKey: modelKey,
-                                                              expected: expected, found: item.vector.count)
-                }
-                dimension = item.vector.count
-            }
+            let dimension = try CatalogValidation.validate(items, modelKey: modelKey,
+                                                           storedDimension: existing?.hasVectors == true ? existing?.model.dimension : nil)
             let model = try await Self.prepareModel(modelKey, dimension: dimension ?? items[0].vector.count,
                                                     existing: existing?.model, connection, logger)
             let unique = Self.lastOfEachID(items)
@@ -175,10 +167,4 @@ extension PostgresCatalogStore {
         for value in values { try bindings.append(value) }
         return bindings
     }
-}
-
-/// A batch element in a Sendable wrapper.
-struct UpsertItem: Sendable {
-    var product: Product
-    var vector: [Float]
 }

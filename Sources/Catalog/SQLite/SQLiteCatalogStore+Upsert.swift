@@ -8,21 +8,15 @@ extension SQLiteCatalogStore {
         let items = batch.map { UpsertItem(product: $0.product, vector: $0.vector) }
         try await write("storing \(batch.count) products") { db in
             // Everything below runs in one transaction: a throw anywhere rolls back the whole batch.
-            var dimension = try Int.fetchOne(db, sql: "SELECT dimension FROM vectors WHERE model_key = ? LIMIT 1",
-                                             arguments: [modelKey])
+            let stored = try Int.fetchOne(db, sql: "SELECT dimension FROM vectors WHERE model_key = ? LIMIT 1", arguments: [modelKey])
+            // Same checks, in the same order, as the PostgreSQL store.
+            try CatalogValidation.validate(items, modelKey: modelKey, storedDimension: stored)
             let vectorStatement = try db.cachedStatement(sql: """
                 INSERT INTO vectors (product_id, model_key, dimension, content_hash, vector) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(product_id, model_key) DO UPDATE SET
                     dimension = excluded.dimension, content_hash = excluded.content_hash, vector = excluded.vector
                 """)
             for item in items {
-                try CatalogValidation.validate(item.product)
-                try CatalogValidation.validate(item.vector, of: item.product.id)
-                if let expected = dimension, expected != item.vector.count {
-                    throw CatalogStoreError.dimensionMismatch(id: item.product.id, modelKey: modelKey,
-                                                              expected: expected, found: item.vector.count)
-                }
-                dimension = item.vector.count
                 try Self.writeProduct(item.product, in: db)
                 try vectorStatement.execute(arguments: [item.product.id, modelKey, item.vector.count,
                                                         item.product.contentHash, Float16Codec.encode(item.vector)])
@@ -60,10 +54,4 @@ extension SQLiteCatalogStore {
             try insertAttribute.execute(arguments: [product.id, key, value])
         }
     }
-}
-
-/// A batch element in a Sendable wrapper, so it can cross into the database queue.
-struct UpsertItem: Sendable {
-    var product: Product
-    var vector: [Float]
 }

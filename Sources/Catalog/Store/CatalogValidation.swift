@@ -19,4 +19,37 @@ public enum CatalogValidation {
                     + "(vectors are stored as 16-bit floats)")
         }
     }
+
+    /// Checks a batch in order — each product, each vector, and that every vector has the length of the
+    /// vectors already stored under `modelKey` (`storedDimension`, nil when there are none) and of the
+    /// batch's first — and returns the batch's dimension.
+    @discardableResult
+    public static func validate(_ items: [UpsertItem], modelKey: String, storedDimension: Int?) throws -> Int? {
+        var dimension = storedDimension
+        for item in items {
+            try validate(item.product)
+            try validate(item.vector, of: item.product.id)
+            if let expected = dimension, expected != item.vector.count {
+                throw CatalogStoreError.dimensionMismatch(id: item.product.id, modelKey: modelKey,
+                                                          expected: expected, found: item.vector.count)
+            }
+            dimension = item.vector.count
+        }
+        return dimension
+    }
+}
+
+/// A product and its vector on the way into a store, in a Sendable wrapper so a batch can cross into
+/// the database's queue or connection.
+public struct UpsertItem: Sendable {
+    /// The product.
+    public var product: Product
+    /// Its vector.
+    public var vector: [Float]
+
+    /// Wraps one batch element.
+    public init(product: Product, vector: [Float]) {
+        self.product = product
+        self.vector = vector
+    }
 }
