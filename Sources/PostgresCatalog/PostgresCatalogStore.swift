@@ -115,22 +115,14 @@ public final class PostgresCatalogStore: CatalogStore, DatabaseVectorSearch, @un
     /// Runs one statement on the primary (or `client`) and returns all its rows.
     @discardableResult
     func query(_ operation: String, _ query: PostgresQuery, on client: PostgresClient? = nil) async throws -> [PostgresRow] {
-        do {
-            return try await (client ?? self.client).query(query, logger: logger).collect()
-        } catch let error as CatalogStoreError {
-            throw error
-        } catch let error as PostgresStoreError {
-            throw error
-        } catch {
-            throw CatalogStoreError.database(operation: operation, reason: postgresReason(error))
-        }
+        try await readableErrors(operation) { try await (client ?? self.client).query(query, logger: logger).collect() }
     }
 
     /// Runs `body` in one transaction on a primary connection: committed if it returns, rolled back if it throws.
     func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         let logger = self.logger
-        do {
-            return try await client.withConnection { connection in
+        return try await readableErrors(operation) {
+            try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: logger)
                 do {
                     let value = try await body(connection)
@@ -141,6 +133,13 @@ public final class PostgresCatalogStore: CatalogStore, DatabaseVectorSearch, @un
                     throw error
                 }
             }
+        }
+    }
+
+    /// Runs `body`, letting the store's own errors through and wording any other as a failed `operation`.
+    private func readableErrors<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
         } catch let error as CatalogStoreError {
             throw error
         } catch let error as PostgresStoreError {
