@@ -150,6 +150,9 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
+    /// Uniform in [0, 1), 53 bits.
+    public mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
     /// Uniform in [-1, 1).
     public mutating func nextSigned() -> Float {
         Float(next() >> 40) * 0x1p-23 - 1

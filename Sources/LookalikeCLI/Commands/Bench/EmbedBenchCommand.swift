@@ -1,6 +1,7 @@
 import ArgumentParser
 import Embedding
 import Foundation
+import Search
 
 /// `lookalike bench embed`: inference speed at several batch sizes and precisions.
 struct EmbedBenchCommand: ParsableCommand {
