@@ -17,25 +17,6 @@ enum PixelOps {
         return UInt8(clamping: Int(y.rounded()))
     }
 
-    /// A plain image.
-    static func canvas(width: Int, height: Int, colour: (UInt8, UInt8, UInt8)) -> RGBImage {
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
-        for i in stride(from: 0, to: pixels.count, by: 3) { pixels[i] = colour.0; pixels[i + 1] = colour.1; pixels[i + 2] = colour.2 }
-        return RGBImage(width: width, height: height, pixels: pixels)
-    }
-
-    /// `part` copied onto `canvas` with its top left at (x, y) (clipped to the canvas).
-    static func paste(_ part: RGBImage, onto canvas: RGBImage, x: Int, y: Int) -> RGBImage {
-        var out = canvas.pixels
-        for row in 0..<part.height where y + row >= 0 && y + row < canvas.height {
-            for column in 0..<part.width where x + column >= 0 && x + column < canvas.width {
-                let from = (row * part.width + column) * 3, to = ((y + row) * canvas.width + x + column) * 3
-                out[to] = part.pixels[from]; out[to + 1] = part.pixels[from + 1]; out[to + 2] = part.pixels[from + 2]
-            }
-        }
-        return RGBImage(width: canvas.width, height: canvas.height, pixels: out)
-    }
-
     /// Keeps what `mask` (0…1 per output pixel) covers and paints the rest `background`; with `grey`, the kept
     /// part becomes grey with its levels stretched the way catalog shots look (1st–99th percentile onto
     /// 40…255 on a dark background, 0…215 on a light one).

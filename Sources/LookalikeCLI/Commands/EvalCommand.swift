@@ -56,7 +56,7 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         let embedder = try modelOptions.load()
         let store = try await catalog.open()
-        var table = try await store.loadVectors(modelKey: embedder.modelKey)
+        let table = try await store.loadVectors(modelKey: embedder.modelKey)
         guard table.count > 0 else {
             throw ValidationError("the catalog \(catalog.displayName) has no vectors for \(embedder.modelKey); index it with the same --model/--pool first")
         }
@@ -67,9 +67,9 @@ struct EvalCommand: AsyncParsableCommand {
                 throw ValidationError("the catalog has no tuning for \(embedder.modelKey); run `lookalike tune --label \(label)` first")
             }
             tuning = try TunedSimilarity(encoded: data)
-            table = tuning.map { $0.projected(table) } ?? table
         }
         if let shopper {
+            // The shopper evaluation projects the catalog itself (it needs the raw vectors too).
             try await runShopper(folder: shopper, store: store, embedder: embedder, table: table, tuning: tuning)
             return
         }
@@ -85,7 +85,7 @@ struct EvalCommand: AsyncParsableCommand {
             if let failures = queryVectors?.failures, !failures.isEmpty { printError("\(failures.count) queries failed, e.g. \(failures[0])") }
         }
         let expansion = expansionDepth > 0 ? QueryExpansion(depth: expansionDepth, alpha: expansionAlpha) : nil
-        let report = RetrievalEvaluation.run(catalog: table, queries: queryVectors, label: label, metric: metric, storage: storage,
+        let report = RetrievalEvaluation.run(catalog: tuning.map { $0.projected(table) } ?? table, queries: queryVectors, label: label, metric: metric, storage: storage,
                                              expansion: expansion)
         var method = "\(embedder.manifest.name) \(embedder.pooling) \(metric.rawValue) \(embedder.precision.rawValue)"
         if let tuning { method += " tuned(\(tuning.label), \(tuning.outputDimension)-d)" }
@@ -107,16 +107,16 @@ struct EvalCommand: AsyncParsableCommand {
 
 extension EvalCommand {
     /// `eval --shopper`: exact-item recall of generated shopper photos against the catalog.
+    /// `table` holds the catalog's raw vectors; with a `tuning`, the evaluation projects them and the queries.
     func runShopper(folder: String, store: any CatalogStore, embedder: Embedder, table: VectorTable, tuning: TunedSimilarity?) async throws {
         let cleanups = try cleanup.map { try PhotoCleanup(parsing: $0) }
-        let rawTable = tuning == nil ? table : try await store.loadVectors(modelKey: embedder.modelKey)
-        let look = try await CatalogLook.sample(store: store, ids: rawTable.ids, embedder: embedder)
+        let look = try await CatalogLook.sample(store: store, ids: table.ids, embedder: embedder)
         var set = try ShopperPhotos(folder: URL(fileURLWithPath: folder), label: label)
         if let limit { set.photos = Array(set.photos.prefix(limit)) }
         let methods = cleanups.map { cleanup in
             (name: "\(cleanup)", embed: { (image: EncodedImage) throws -> [Float] in try embedder.embedPhoto(image, look: look, cleanup: cleanup) })
         }
-        let reports = ShopperEvaluation.run(set: set, catalog: rawTable, label: label, tuning: tuning, methods: methods)
+        let reports = ShopperEvaluation.run(set: set, catalog: table, label: label, tuning: tuning, methods: methods)
         var base = "\(embedder.manifest.name) \(embedder.pooling) \(metric.rawValue) (catalog \(look.greyscale ? "grey" : "colour")"
             + (look.background.map { ", background \($0)" } ?? "") + ")"
         if let tuning { base += " tuned(\(tuning.label))" }

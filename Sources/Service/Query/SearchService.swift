@@ -56,11 +56,9 @@ public final class SearchService: @unchecked Sendable {
             self.tuning = tuning
             if let tuning {
                 if tuning.isStale(catalogCount: table.count) {
-                    log?("the tuning was fitted on \(tuning.fittedCount) products and the catalog has \(table.count): run `lookalike tune` again")
+                    log?("the tuning was fitted when the catalog had \(tuning.catalogCount) products and it has \(table.count): run `lookalike tune` again")
                 }
-                let tuned = VectorTable(modelKey: embedder.modelKey, ids: table.ids, attributes: table.attributes,
-                                        dimension: tuning.outputDimension, vectors: tuning.project(rows: table.vectors, count: table.count))
-                self.tunedIndex = CatalogIndex(table: tuned, storage: storage, metric: .cosine)
+                self.tunedIndex = CatalogIndex(table: tuning.projected(table), storage: storage, metric: .cosine)
             }
         }
     }
