@@ -23,6 +23,14 @@ final class TunedSimilarityTests: XCTestCase {
         return (vectors, labels)
     }
 
+    /// Default parameters but for the output size and the probe's steps (small data, quick fits).
+    private func small(dimensions: Int, probeIterations: Int) -> TunedSimilarity.Parameters {
+        var parameters = TunedSimilarity.Parameters()
+        parameters.dimensions = dimensions
+        parameters.probeIterations = probeIterations
+        return parameters
+    }
+
     /// Mean fraction of each query's `k` nearest catalog rows that share its label.
     private func precision(catalog: [Float], catalogLabels: [String], queries: [Float], queryLabels: [String], dimension: Int, k: Int) -> Double {
         var index = ExactIndex(dimension: dimension, storage: .float32, metric: .cosine)
@@ -37,9 +45,7 @@ final class TunedSimilarityTests: XCTestCase {
 
     func testTunedVectorsFindTheSameClassFarMoreOftenOnHeldOutItems() throws {
         let train = labelledVectors(count: 2000, seed: 1), test = labelledVectors(count: 200, seed: 2)
-        var parameters = TunedSimilarity.Parameters()
-        parameters.dimensions = 8
-        parameters.probeIterations = 200
+        let parameters = small(dimensions: 8, probeIterations: 200)
         let tuning = try TunedSimilarity.fit(vectors: train.vectors, dimension: 32, labels: train.labels, label: "type", parameters: parameters)
         XCTAssertEqual(tuning.classes, ["class-0", "class-1", "class-2", "class-3"])
         XCTAssertEqual(tuning.outputDimension, 8 + 4)
@@ -60,9 +66,7 @@ final class TunedSimilarityTests: XCTestCase {
 
     func testStoredTuningProjectsExactlyLikeTheFittedOne() throws {
         let train = labelledVectors(count: 400, seed: 3)
-        var parameters = TunedSimilarity.Parameters()
-        parameters.dimensions = 6
-        parameters.probeIterations = 20
+        let parameters = small(dimensions: 6, probeIterations: 20)
         let tuning = try TunedSimilarity.fit(vectors: train.vectors, dimension: 32, labels: train.labels, label: "type", parameters: parameters)
         let restored = try TunedSimilarity(encoded: tuning.encoded())
         XCTAssertEqual(restored.label, "type")
@@ -88,22 +92,26 @@ final class TunedSimilarityTests: XCTestCase {
         // Unlabelled products are skipped, not counted as a class.
         var labels: [String?] = data.labels
         labels[0] = nil
-        var parameters = TunedSimilarity.Parameters()
-        parameters.dimensions = 4
-        parameters.probeIterations = 5
+        let parameters = small(dimensions: 4, probeIterations: 5)
         XCTAssertEqual(try TunedSimilarity.fit(vectors: data.vectors, dimension: 32, labels: labels, label: "type", parameters: parameters).fittedCount, 39)
     }
 
     func testStalenessAfterAQuarterOfTheCatalogChanged() throws {
         let data = labelledVectors(count: 400, seed: 5)
-        var parameters = TunedSimilarity.Parameters()
-        parameters.dimensions = 4
-        parameters.probeIterations = 5
+        let parameters = small(dimensions: 4, probeIterations: 5)
         let tuning = try TunedSimilarity.fit(vectors: data.vectors, dimension: 32, labels: data.labels, label: "type", parameters: parameters)
         XCTAssertFalse(tuning.isStale(catalogCount: 400))
         XCTAssertFalse(tuning.isStale(catalogCount: 480))
         XCTAssertTrue(tuning.isStale(catalogCount: 520))
         XCTAssertTrue(tuning.isStale(catalogCount: 250))
+        // Products without the label count towards the catalog's size, not towards staleness.
+        var labels: [String?] = data.labels
+        for i in stride(from: 0, to: 400, by: 2) { labels[i] = nil }
+        let partial = try TunedSimilarity.fit(vectors: data.vectors, dimension: 32, labels: labels, label: "type", parameters: parameters)
+        XCTAssertEqual(partial.fittedCount, 200)
+        XCTAssertEqual(partial.catalogCount, 400)
+        XCTAssertFalse(partial.isStale(catalogCount: 400))
+        XCTAssertEqual(try TunedSimilarity(encoded: partial.encoded()).catalogCount, 400)
     }
 
     func testQueryExpansionPullsTheQueryTowardsItsNeighbours() {

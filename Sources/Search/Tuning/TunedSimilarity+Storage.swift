@@ -11,6 +11,8 @@ extension TunedSimilarity {
         var classes: [String]
         var parameters: Parameters
         var fittedCount: Int
+        /// Absent in tunings stored before it existed (then taken as `fittedCount`).
+        var catalogCount: Int?
         var fittedAt: Date
         var inputDimension: Int
         var dimensions: Int
@@ -24,7 +26,7 @@ extension TunedSimilarity {
 
     /// Bytes for the catalog's settings.
     public func encoded() throws -> Data {
-        let stored = Stored(label: label, classes: classes, parameters: parameters, fittedCount: fittedCount, fittedAt: fittedAt,
+        let stored = Stored(label: label, classes: classes, parameters: parameters, fittedCount: fittedCount, catalogCount: catalogCount, fittedAt: fittedAt,
                             inputDimension: inputDimension, dimensions: whiteningPart.dimensions,
                             whiteningMean: Self.bytes(whiteningPart.mean), whiteningProjection: Self.bytes(whiteningPart.projection),
                             probeMean: Self.bytes(probePart.mean), probeScale: Self.bytes(probePart.scale),
@@ -47,7 +49,7 @@ extension TunedSimilarity {
               pw.count == d * k, pb.count == k else {
             throw TuningError.unusable("its matrices do not have the sizes its header gives")
         }
-        self.init(label: s.label, classes: s.classes, parameters: s.parameters, fittedCount: s.fittedCount, fittedAt: s.fittedAt,
+        self.init(label: s.label, classes: s.classes, parameters: s.parameters, fittedCount: s.fittedCount, catalogCount: s.catalogCount ?? s.fittedCount, fittedAt: s.fittedAt,
                   whitening: WithinClassWhitening(inputDimension: d, dimensions: dims, mean: wm, projection: wp),
                   probe: SoftmaxProbe(inputDimension: d, classes: k, mean: pm, scale: ps, weights: pw, bias: pb))
     }

@@ -28,8 +28,10 @@ public struct TunedSimilarity: Sendable {
     public let classes: [String]
     /// The parameters it was fitted with.
     public let parameters: Parameters
-    /// Products it was fitted on.
+    /// Products it was fitted on (those with the label).
     public let fittedCount: Int
+    /// Products the catalog had when it was fitted, labelled or not: what staleness is measured against.
+    public let catalogCount: Int
     /// When it was fitted.
     public let fittedAt: Date
     private let whitening: WithinClassWhitening
@@ -66,16 +68,17 @@ public struct TunedSimilarity: Sendable {
                                                  shrink: parameters.shrink)
         let probe = SoftmaxProbe(vectors: x, count: rows.count, dimension: dimension, labels: y, classes: classes.count,
                                  iterations: parameters.probeIterations)
-        return TunedSimilarity(label: label, classes: classes, parameters: parameters, fittedCount: rows.count,
+        return TunedSimilarity(label: label, classes: classes, parameters: parameters, fittedCount: rows.count, catalogCount: count,
                                fittedAt: Date(), whitening: whitening, probe: probe)
     }
 
-    init(label: String, classes: [String], parameters: Parameters, fittedCount: Int, fittedAt: Date,
+    init(label: String, classes: [String], parameters: Parameters, fittedCount: Int, catalogCount: Int, fittedAt: Date,
                  whitening: WithinClassWhitening, probe: SoftmaxProbe) {
         self.label = label
         self.classes = classes
         self.parameters = parameters
         self.fittedCount = fittedCount
+        self.catalogCount = catalogCount
         self.fittedAt = fittedAt
         self.whitening = whitening
         self.probe = probe
@@ -133,7 +136,7 @@ public struct TunedSimilarity: Sendable {
     }
 
     /// True when the catalog has changed so much (by more than a quarter) that the tuning should be re-fitted.
-    public func isStale(catalogCount: Int) -> Bool {
-        abs(catalogCount - fittedCount) * 4 > max(fittedCount, 1)
+    public func isStale(catalogCount now: Int) -> Bool {
+        abs(now - catalogCount) * 4 > max(catalogCount, 1)
     }
 }

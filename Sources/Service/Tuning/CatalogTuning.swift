@@ -63,8 +63,9 @@ public enum CatalogTuning {
     public static func refitIfStale(store: any CatalogStore, modelKey: String) async throws -> TunedSimilarity? {
         guard let data = try await store.setting(TunedSimilarity.settingKey(modelKey: modelKey)),
               let old = try? TunedSimilarity(encoded: data) else { return nil }
+        // Counted, not loaded: the vectors are read only when there is something to re-fit.
+        guard old.isStale(catalogCount: try await store.stats().vectorsByModelKey[modelKey] ?? 0) else { return nil }
         let table = try await store.loadVectors(modelKey: modelKey)
-        guard old.isStale(catalogCount: table.count) else { return nil }
         return try await fitAndStore(store: store, table: table, label: old.label, parameters: old.parameters)
     }
 
