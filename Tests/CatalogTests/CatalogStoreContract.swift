@@ -114,6 +114,22 @@ enum CatalogStoreContract {
         XCTAssertEqual(qHashes["q"], "2")
     }
 
+    /// `upsertProducts` renames and re-labels a product and adds a new one, leaving vectors as they were.
+    static func upsertProductsUpdatesMetadataOnly(_ fixture: StoreFixture) async throws {
+        let store = try XCTUnwrap(fixture.store as? any CatalogCopying, "both backends copy catalogs")
+        try await store.upsert([(product("a", ["color": "red"], hash: "h"), [1, 0])], modelKey: "m")
+        var renamed = product("a", ["color": "green"], hash: "h")
+        renamed.title = "Renamed"
+        try await store.upsertProducts([renamed, product("new")])
+        let loaded = try await store.product(id: "a")
+        XCTAssertEqual(loaded?.title, "Renamed")
+        let table = try await store.loadVectors(modelKey: "m")
+        XCTAssertEqual(table.vectors, [1, 0])
+        XCTAssertEqual(table.attributes, [["color": "green"]])
+        let count = try await store.count()
+        XCTAssertEqual(count, 2)
+    }
+
     static func removeCascadesToVectorsAndAttributes(_ fixture: StoreFixture) async throws {
         let store = fixture.store
         try await store.upsert([(product("a", ["k": "v"]), [1, 0]), (product("b", ["k": "w"]), [0, 1])], modelKey: "m")

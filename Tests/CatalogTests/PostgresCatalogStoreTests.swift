@@ -79,18 +79,9 @@ final class PostgresCatalogStoreTests: XCTestCase {
     }
 
     func testUpsertProductsUpdatesMetadataAndFilters() async throws {
-        let (store, _) = try await makePostgresStore()
-        try await store.upsert([(product("a", ["color": "red"], hash: "h"), [1, 0])], modelKey: "m")
-        var renamed = product("a", ["color": "green"], hash: "h")
-        renamed.title = "Renamed"
-        try await store.upsertProducts([renamed, product("new")])
-        let loaded = try await store.product(id: "a")
-        XCTAssertEqual(loaded?.title, "Renamed")
-        let table = try await store.loadVectors(modelKey: "m")
-        XCTAssertEqual(table.vectors, [1, 0])
-        XCTAssertEqual(table.attributes, [["color": "green"]])
-        let count = try await store.count()
-        XCTAssertEqual(count, 2)
+        let fixture = try await fixture()
+        try await CatalogStoreContract.upsertProductsUpdatesMetadataOnly(fixture)
+        let store = try XCTUnwrap(fixture.store as? PostgresCatalogStore)
         let green = try await store.nearest(to: [1, 0], k: 5, filters: ["color": ["green"]], excluding: [], modelKey: "m", distance: .cosine)
         XCTAssertEqual(green.map(\.id), ["a"], "filters see the new attributes")
         let red = try await store.nearest(to: [1, 0], k: 5, filters: ["color": ["red"]], excluding: [], modelKey: "m", distance: .cosine)

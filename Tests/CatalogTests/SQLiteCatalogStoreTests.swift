@@ -24,6 +24,7 @@ final class SQLiteCatalogStoreTests: XCTestCase {
     func testProductsKeepsRequestedOrderAndSkipsUnknown() async throws { try await CatalogStoreContract.productsKeepRequestedOrderAndSkipUnknown(fixture()) }
     func testModelKeysAreIsolated() async throws { try await CatalogStoreContract.modelKeysAreIsolated(fixture()) }
     func testImportRunsFailuresStatsAndSettings() async throws { try await CatalogStoreContract.importRunsFailuresStatsAndSettings(fixture()) }
+    func testUpsertProductsUpdatesMetadataOnly() async throws { try await CatalogStoreContract.upsertProductsUpdatesMetadataOnly(fixture()) }
 
     func testMigrationsAreNamedAndRecorded() throws {
         let (store, path) = try makeStore()
@@ -64,25 +65,4 @@ final class SQLiteCatalogStoreTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("cannot open the catalog database"), "\(error)")
         }
     }
-
-
-
-
-
-    func testUpsertProductsUpdatesMetadataOnly() async throws {
-        let (store, _) = try makeStore()
-        try await store.upsert([(product("a", ["color": "red"], hash: "h"), [1, 0])], modelKey: "m")
-        var renamed = product("a", ["color": "green"], hash: "h")
-        renamed.title = "Renamed"
-        try await store.upsertProducts([renamed, product("new")])
-        let loaded = try await store.product(id: "a")
-        XCTAssertEqual(loaded?.title, "Renamed")
-        let table = try await store.loadVectors(modelKey: "m")
-        XCTAssertEqual(table.vectors, [1, 0])
-        XCTAssertEqual(table.attributes, [["color": "green"]])
-        let count = try await store.count()
-        XCTAssertEqual(count, 2)
-    }
-
-
 }

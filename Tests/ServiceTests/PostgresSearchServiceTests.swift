@@ -20,22 +20,7 @@ final class PostgresSearchServiceTests: XCTestCase {
         let schema = "svc_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         let store = try await PostgresCatalogStore(url: base + (base.contains("?") ? "&" : "?") + "schema=\(schema)&sslmode=disable")
         addTeardownBlock { await store.close() }
-        let work = try ServiceFixtures.temporaryFolder(self)
-        try ServiceFixtures.copy([("chelsea.png", "img/cat.png"), ("coffee.png", "img/coffee.png"),
-                                  ("astronaut.png", "img/astronaut.png"), ("rocket.jpg", "img/rocket.jpg")], into: work)
-        let csv = """
-        id,image,title,category,colour
-        cat,img/cat.png,Chelsea the cat,animal,brown
-        coffee,img/coffee.png,Espresso cup,food,brown
-        astronaut,img/astronaut.png,Astronaut portrait,people,white
-        rocket,img/rocket.jpg,Rocket launch,space,white
-        """
-        try Data(csv.utf8).write(to: work.appendingPathComponent("catalog.csv"))
-        let embedder = try ServiceFixtures.embedder()
-        let summary = try await ImportPipeline(store: store, embedder: embedder)
-            .run(source: ManifestSource(file: work.appendingPathComponent("catalog.csv")))
-        XCTAssertEqual(summary.indexed, 4)
-        return (try await SearchService(store: store, embedder: embedder), store)
+        return (try await ServiceFixtures.photoService(self, store: store), store)
     }
 
     func photo(_ name: String) throws -> EncodedImage {

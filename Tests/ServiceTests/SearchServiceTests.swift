@@ -9,23 +9,8 @@ import XCTest
 final class SearchServiceTests: XCTestCase {
     /// A small catalog from a CSV manifest: three photos with categories.
     func makeService() async throws -> SearchService {
-        let work = try ServiceFixtures.temporaryFolder(self)
-        try ServiceFixtures.copy([("chelsea.png", "img/cat.png"), ("coffee.png", "img/coffee.png"),
-                                  ("astronaut.png", "img/astronaut.png"), ("rocket.jpg", "img/rocket.jpg")], into: work)
-        let csv = """
-        id,image,title,category,colour
-        cat,img/cat.png,Chelsea the cat,animal,brown
-        coffee,img/coffee.png,Espresso cup,food,brown
-        astronaut,img/astronaut.png,Astronaut portrait,people,white
-        rocket,img/rocket.jpg,Rocket launch,space,white
-        """
-        try Data(csv.utf8).write(to: work.appendingPathComponent("catalog.csv"))
-        let store = try SQLiteCatalogStore(path: work.appendingPathComponent("c.db").path)
-        let embedder = try ServiceFixtures.embedder()
-        let summary = try await ImportPipeline(store: store, embedder: embedder)
-            .run(source: ManifestSource(file: work.appendingPathComponent("catalog.csv")))
-        XCTAssertEqual(summary.indexed, 4)
-        return try await SearchService(store: store, embedder: embedder)
+        let folder = try ServiceFixtures.temporaryFolder(self)
+        return try await ServiceFixtures.photoService(self, store: SQLiteCatalogStore(path: folder.appendingPathComponent("c.db").path))
     }
 
     func photo(_ name: String) throws -> EncodedImage {

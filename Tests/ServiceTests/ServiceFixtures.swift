@@ -1,6 +1,7 @@
 import Catalog
 import Embedding
 import Foundation
+import Service
 import XCTest
 
 /// Shared set-up for the service tests: paths, one compiled model, temporary folders.
@@ -47,5 +48,26 @@ enum ServiceFixtures {
             try? FileManager.default.removeItem(at: to)
             try FileManager.default.copyItem(at: from, to: to)
         }
+    }
+
+    /// Imports the four fixture photos (cat, coffee, astronaut, rocket, with category and colour) into
+    /// `store` through a CSV manifest in `test`'s temporary folder, and serves them.
+    static func photoService(_ test: XCTestCase, store: any CatalogStore) async throws -> SearchService {
+        let work = try temporaryFolder(test)
+        try copy([("chelsea.png", "img/cat.png"), ("coffee.png", "img/coffee.png"),
+                  ("astronaut.png", "img/astronaut.png"), ("rocket.jpg", "img/rocket.jpg")], into: work)
+        let csv = """
+        id,image,title,category,colour
+        cat,img/cat.png,Chelsea the cat,animal,brown
+        coffee,img/coffee.png,Espresso cup,food,brown
+        astronaut,img/astronaut.png,Astronaut portrait,people,white
+        rocket,img/rocket.jpg,Rocket launch,space,white
+        """
+        try Data(csv.utf8).write(to: work.appendingPathComponent("catalog.csv"))
+        let embedder = try embedder()
+        let summary = try await ImportPipeline(store: store, embedder: embedder)
+            .run(source: ManifestSource(file: work.appendingPathComponent("catalog.csv")))
+        XCTAssertEqual(summary.indexed, 4)
+        return try await SearchService(store: store, embedder: embedder)
     }
 }
