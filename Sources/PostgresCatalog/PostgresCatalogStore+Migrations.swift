@@ -3,7 +3,7 @@ import PostgresNIO
 
 extension PostgresCatalogStore {
     /// The schema as named, append-only migrations (never edit one that has shipped; add a new one).
-    /// The names match the SQLite store's, so `lookalike migrate` can tell the two are at the same version.
+    /// The v1 names match the SQLite store's; later ones (indexes, storage) belong to this backend only.
     static let migrations: [(identifier: String, statements: [String])] = [
         ("v1-catalog", [
             """
@@ -78,6 +78,12 @@ extension PostgresCatalogStore {
                 updated_at timestamptz NOT NULL
             )
             """,
+        ]),
+        // Filtered searches: a narrow filter finds its rows through the GIN index and scans them exactly;
+        // vectors stay in the row (no TOAST lookup per row) while the row fits a page (halfvec up to ~4000 dims).
+        ("v2-vector-filters", [
+            "CREATE INDEX vectors_attributes ON vectors USING gin (attributes jsonb_path_ops)",
+            "ALTER TABLE vectors SET (toast_tuple_target = 8160)",
         ]),
     ]
 

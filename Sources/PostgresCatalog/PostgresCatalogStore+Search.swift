@@ -3,36 +3,56 @@ import Foundation
 import PostgresNIO
 
 extension PostgresCatalogStore {
-    /// The `k` nearest products by pgvector's HNSW index (cosine) or an exact scan (Euclidean, or a
-    /// filter so narrow that the planner prefers it), filters and exclusions in the same statement.
-    /// Runs on the read replica when the store has one.
+    /// The `k` nearest products, filters and exclusions in the same statement, on the read replica when
+    /// the store has one. Unfiltered cosine searches walk pgvector's HNSW index. A filter that matches at
+    /// most `exact_filter_limit` products (counted first, bounded) scans exactly those rows, found through
+    /// the GIN index on the attributes; a wider one walks the graph with an iterative scan, which keeps
+    /// going until k rows pass. Euclidean searches are exact scans.
     public func nearest(to vector: [Float], k: Int, filters: [String: [String]], excluding: Set<String>,
                         modelKey: String, distance: VectorDistance) async throws -> [VectorHit] {
         guard k > 0, let model = try await storedModel(modelKey, on: reader) else { return [] }
         guard vector.count == model.dimension else {
             throw CatalogStoreError.dimensionMismatch(id: "(query)", modelKey: modelKey, expected: model.dimension, found: vector.count)
         }
+        let keys = filters.keys.sorted()
+        guard keys.allSatisfy({ !(filters[$0] ?? []).isEmpty }) else { return [] }  // a key allowing no value
+        let exact = keys.isEmpty ? false : try await filterIsNarrow(filters, keys: keys)
         let type = "halfvec(\(model.dimension))"
         let operation = distance == .cosine ? "<=>" : "<->"
         var bindings = PostgresBindings()
         bindings.append(vector)
         var conditions = ["model_id = \(model.id)"]
-        for key in filters.keys.sorted() {
-            guard let values = filters[key] else { continue }
-            bindings.append(key)
-            let keyIndex = bindings.count
-            bindings.append(values)
-            conditions.append("(attributes ->> $\(keyIndex)) = ANY($\(bindings.count)::text[])")
+        for key in keys {
+            let values = filters[key] ?? []
+            if exact {  // `attributes @> {"key": "value"}`, OR over the values: the GIN index answers it
+                let matches = values.map { value -> String in
+                    bindings.append(Self.containment(key: key, value: value))
+                    return "attributes @> $\(bindings.count)::jsonb"
+                }
+                conditions.append("(" + matches.joined(separator: " OR ") + ")")
+            } else {  // a per-row check while walking the graph
+                bindings.append(key)
+                let keyIndex = bindings.count
+                bindings.append(values)
+                conditions.append("(attributes ->> $\(keyIndex)) = ANY($\(bindings.count)::text[])")
+            }
         }
         if !excluding.isEmpty {
             bindings.append(excluding.sorted())
             conditions.append("product_id <> ALL($\(bindings.count)::text[])")
         }
-        let sql = """
-            SELECT product_id, (embedding::\(type) \(operation) $1::real[]::\(type))::float8
-            FROM vectors WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY embedding::\(type) \(operation) $1::real[]::\(type) LIMIT \(k)
-            """
+        let distanceSQL = "embedding::\(type) \(operation) $1::real[]::\(type)"
+        let sql = exact
+            // OFFSET 0 keeps the filtered rows a subquery of their own, so they are never read through the graph.
+            ? """
+              SELECT product_id, distance::float8 FROM (
+                  SELECT product_id, \(distanceSQL) AS distance FROM vectors WHERE \(conditions.joined(separator: " AND ")) OFFSET 0
+              ) matching ORDER BY distance LIMIT \(k)
+              """
+            : """
+              SELECT product_id, (\(distanceSQL))::float8
+              FROM vectors WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(distanceSQL) LIMIT \(k)
+              """
         let rows = try await query("searching the vectors of model \(modelKey)", PostgresQuery(unsafeSQL: sql, binds: bindings), on: reader)
         var hits = try rows.map { row -> VectorHit in
             let (id, value) = try row.decode((String, Double).self)
@@ -43,6 +63,34 @@ extension PostgresCatalogStore {
             a.score != b.score ? (distance == .cosine ? a.score > b.score : a.score < b.score) : a.id < b.id
         }
         return hits
+    }
+
+    /// Whether the products matching `filters` number at most `exact_filter_limit`: each key's matches are
+    /// counted in the attribute index, stopping one past the limit, and the smallest count bounds them all.
+    private func filterIsNarrow(_ filters: [String: [String]], keys: [String]) async throws -> Bool {
+        let limit = url.exactFilterLimit
+        guard limit > 0 else { return false }
+        var bindings = PostgresBindings()
+        let counts = keys.map { key -> String in
+            bindings.append(key)
+            bindings.append(filters[key] ?? [])
+            return """
+                (SELECT count(*) FROM (SELECT 1 FROM product_attributes WHERE key = $\(bindings.count - 1) \
+                AND value = ANY($\(bindings.count)::text[]) LIMIT \(limit + 1)) counted)
+                """
+        }
+        let sql = counts.count == 1 ? "SELECT \(counts[0])" : "SELECT least(\(counts.joined(separator: ", ")))"
+        let matching = try await query("counting the products a filter keeps", PostgresQuery(unsafeSQL: sql, binds: bindings), on: reader)
+            .first?.decode(Int.self) ?? 0
+        return matching <= limit
+    }
+
+    /// `{"key": "value"}` as JSON text, for a containment test on the attributes.
+    static func containment(key: String, value: String) -> String {
+        let object = [key: value]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
+              let text = String(data: data, encoding: .utf8) else { return "{}" }
+        return text
     }
 
     /// The stored vector of a product under `modelKey`, or nil (read from the replica when there is one).

@@ -4,8 +4,10 @@ import PostgresNIO
 /// A parsed `postgres://user:password@host:port/database?options` URL.
 ///
 /// Options: `sslmode=disable|prefer|require` (default `prefer`), `pool=N` (most connections, default 20),
-/// `ef_search=N` (pgvector's HNSW candidate list, default 100), `schema=NAME` (keep the catalog in this
-/// schema, created if missing; several catalogs can share one database).
+/// `ef_search=N` (pgvector's HNSW candidate list, default 100), `exact_filter_limit=N` (a filtered search
+/// whose filter matches at most N products scans them exactly instead of walking the HNSW graph, default
+/// 10000; 0 always walks the graph), `schema=NAME` (keep the catalog in this schema, created if missing;
+/// several catalogs can share one database).
 public struct PostgresURL: Sendable, CustomStringConvertible {
     /// Host name or address.
     public var host: String
@@ -23,6 +25,8 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     public var maximumConnections: Int
     /// pgvector's `hnsw.ef_search` for every connection.
     public var efSearch: Int
+    /// A filtered search whose filter matches at most this many products is an exact scan of them.
+    public var exactFilterLimit: Int
     /// The schema holding the catalog's tables (nil: the database's default, usually `public`).
     public var schema: String?
 
@@ -45,7 +49,7 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         password = components.password?.removingPercentEncoding
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         database = path.removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 } ?? username
-        var sslMode = "prefer", pool = 20, efSearch = 100, schema: String?
+        var sslMode = "prefer", pool = 20, efSearch = 100, exactFilterLimit = 10_000, schema: String?
         for item in components.queryItems ?? [] {
             let value = item.value ?? ""
             switch item.name {
@@ -64,6 +68,11 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
                     throw PostgresStoreError.invalidURL(Self.redact(string), reason: "ef_search must be 1…1000")
                 }
                 efSearch = n
+            case "exact_filter_limit":
+                guard let n = Int(value), (0 ... 10_000_000).contains(n) else {
+                    throw PostgresStoreError.invalidURL(Self.redact(string), reason: "exact_filter_limit must be 0…10000000")
+                }
+                exactFilterLimit = n
             case "schema":
                 let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_")
                 guard value.count <= 63, value.allSatisfy(allowed.contains), value.first.map({ !$0.isNumber }) == true else {
@@ -71,12 +80,13 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
                 }
                 schema = value
             default:
-                throw PostgresStoreError.invalidURL(Self.redact(string), reason: "unknown option \(item.name) (known: sslmode, pool, ef_search, schema)")
+                throw PostgresStoreError.invalidURL(Self.redact(string), reason: "unknown option \(item.name) (known: sslmode, pool, ef_search, exact_filter_limit, schema)")
             }
         }
         self.sslMode = sslMode
         maximumConnections = pool
         self.efSearch = efSearch
+        self.exactFilterLimit = exactFilterLimit
         self.schema = schema
     }
 

@@ -89,4 +89,23 @@ final class PostgresCommandTests: XCTestCase {
         XCTAssertEqual(ids(copy), ids(original), copy.stderr)
         XCTAssertEqual(ids(copy).first, "test-3")
     }
+
+    func testBenchFillThenBenchDatabaseSearchWithAFilter() throws {
+        let (db, _) = try urls()
+        let folder = try CLIRunner.temporaryFolder(self)
+        let fill = try CLIRunner.run(["bench", "fill", "--db", db, "--count", "400", "--dim", "16", "--batch", "150"], in: folder)
+        XCTAssertEqual(fill.status, 0, fill.stderr)
+        XCTAssertTrue(fill.stdout.contains("wrote 400 products × 16"), fill.stdout)
+        let stats = try CLIRunner.run(["stats", "--db", db], in: folder)
+        XCTAssertTrue(stats.stdout.contains("products  400"), stats.stdout)
+        // group=g<cluster mod 10> keeps about a tenth: a narrow filter, searched exactly, so recall is 1.
+        let bench = try CLIRunner.run(["bench", "db", "--db", db, "--queries", "20", "--where", "group=g3"], in: folder)
+        XCTAssertEqual(bench.status, 0, bench.stderr)
+        XCTAssertTrue(bench.stdout.contains("20 queries, k=10"), bench.stdout)
+        XCTAssertTrue(bench.stdout.contains("recall@10 1.0000"), bench.stdout)
+        let again = try CLIRunner.run(["bench", "fill", "--db", db, "--count", "400", "--dim", "16"], in: folder)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let restats = try CLIRunner.run(["stats", "--db", db], in: folder)
+        XCTAssertTrue(restats.stdout.contains("products  400"), "a second fill rewrites the same ids: \(restats.stdout)")
+    }
 }

@@ -63,7 +63,7 @@ final class PostgresCatalogStoreTests: XCTestCase {
     func testMigrationsAreNamedRecordedAndNewerSchemasRefused() async throws {
         let (store, url) = try await makePostgresStore()
         let applied = try await store.appliedMigrations()
-        XCTAssertEqual(applied, ["v1-catalog", "v1-import-runs", "v1-settings"])
+        XCTAssertEqual(applied, ["v1-catalog", "v1-import-runs", "v1-settings", "v2-vector-filters"])
         let again = try await PostgresCatalogStore(url: url)  // migrates nothing
         await again.close()
         try await store.query("faking a newer version", "INSERT INTO schema_migrations (identifier) VALUES ('v9-from-the-future')")
@@ -119,7 +119,7 @@ final class PostgresCatalogStoreTests: XCTestCase {
     }
 
     func testSearchesUseTheHNSWIndexWithFilters() async throws {
-        let (store, _) = try await makePostgresStore()
+        let (store, url) = try await makePostgresStore()
         var generator = SystemRandomNumberGenerator()
         let dimension = 32
         let batch = (0 ..< 2000).map { i -> (product: Product, vector: [Float]) in
@@ -130,15 +130,34 @@ final class PostgresCatalogStoreTests: XCTestCase {
         let indexes = try await store.query("listing indexes", "SELECT indexname FROM pg_indexes WHERE tablename = 'vectors' AND schemaname = current_schema()")
             .map { try $0.decode(String.self) }
         XCTAssertTrue(indexes.contains { $0.hasPrefix("vectors_hnsw_cosine_") }, "\(indexes)")
+        XCTAssertTrue(indexes.contains("vectors_attributes"), "filters find their rows through a GIN index: \(indexes)")
         let settings = try await store.query("reading pgvector settings", """
             SELECT current_setting('hnsw.ef_search'), current_setting('hnsw.iterative_scan')
             """).first?.decode((String, String).self)
         XCTAssertEqual(settings?.0, "100")
         XCTAssertEqual(settings?.1, "relaxed_order")
         let query = batch[7].vector
-        let filtered = try await store.nearest(to: query, k: 10, filters: ["type": ["t2"]], excluding: [], modelKey: "m", distance: .cosine)
-        XCTAssertEqual(filtered.count, 10, "iterative scans fill k even when the filter keeps a fifth of the rows")
-        XCTAssertTrue(filtered.allSatisfy { (Int($0.id.dropFirst()) ?? -1) % 5 == 2 })
+        // The true top 10 among t2 and t4 (cosine), to check both ways of running a filtered search.
+        func dot(_ a: [Float], _ b: [Float]) -> Float {
+            var sum: Float = 0
+            for index in a.indices { sum += a[index] * b[index] }
+            return sum
+        }
+        func cosine(_ a: [Float], _ b: [Float]) -> Float { dot(a, b) / (dot(a, a) * dot(b, b)).squareRoot() }
+        let truth = batch.filter { ["t2", "t4"].contains($0.product.attributes["type"]) && $0.product.id != "p12" }
+            .sorted { cosine($0.vector, query) > cosine($1.vector, query) }.prefix(10).map(\.product.id)
+        // 800 matching rows ≤ exact_filter_limit (10,000): an exact scan of the rows the GIN index finds.
+        let exact = try await store.nearest(to: query, k: 10, filters: ["type": ["t2", "t4"]], excluding: ["p12"], modelKey: "m", distance: .cosine)
+        XCTAssertEqual(exact.map(\.id), truth, "a narrow filter is searched exactly")
+        // Above the limit: the graph, with an iterative scan that keeps walking until k rows pass the filter.
+        let graphStore = try await PostgresCatalogStore(url: url + "&exact_filter_limit=100")
+        addTeardownBlock { await graphStore.close() }
+        let walked = try await graphStore.nearest(to: query, k: 10, filters: ["type": ["t2", "t4"]], excluding: ["p12"], modelKey: "m", distance: .cosine)
+        XCTAssertEqual(walked.count, 10, "iterative scans fill k even when the filter keeps two fifths of the rows")
+        XCTAssertTrue(walked.allSatisfy { [2, 4].contains((Int($0.id.dropFirst()) ?? -1) % 5) && $0.id != "p12" })
+        XCTAssertGreaterThanOrEqual(Set(walked.map(\.id)).intersection(truth).count, 7, "HNSW recall on 32-d random data")
+        let noValue = try await store.nearest(to: query, k: 10, filters: ["type": []], excluding: [], modelKey: "m", distance: .cosine)
+        XCTAssertTrue(noValue.isEmpty, "a key that allows no value matches nothing")
         let itself = try await store.nearest(to: query, k: 1, filters: [:], excluding: [], modelKey: "m", distance: .cosine)
         XCTAssertEqual(itself.first?.id, "p7")
         let model = try XCTUnwrap(store.models.get("m"))
@@ -172,7 +191,7 @@ final class PostgresCatalogStoreTests: XCTestCase {
     }
 
     func testURLParsingAndRedaction() throws {
-        let url = try PostgresURL("postgres://ann:s%40cret@db.example:6543/shop?sslmode=require&pool=4&ef_search=200&schema=catalog_1")
+        let url = try PostgresURL("postgres://ann:s%40cret@db.example:6543/shop?sslmode=require&pool=4&ef_search=200&exact_filter_limit=500&schema=catalog_1")
         XCTAssertEqual(url.host, "db.example")
         XCTAssertEqual(url.port, 6543)
         XCTAssertEqual(url.username, "ann")
@@ -180,12 +199,15 @@ final class PostgresCatalogStoreTests: XCTestCase {
         XCTAssertEqual(url.database, "shop")
         XCTAssertEqual(url.maximumConnections, 4)
         XCTAssertEqual(url.efSearch, 200)
+        XCTAssertEqual(url.exactFilterLimit, 500)
+        XCTAssertEqual(try PostgresURL("postgres://h/db").exactFilterLimit, 10_000)
         XCTAssertEqual(url.schema, "catalog_1")
         XCTAssertFalse(url.description.contains("cret"))
         XCTAssertEqual(PostgresURL.redact("postgres://ann:secret@h/db"), "postgres://ann:***@h/db")
         XCTAssertTrue(PostgresURL.isPostgresURL("postgresql://h/db"))
         XCTAssertFalse(PostgresURL.isPostgresURL("catalog.db"))
-        for bad in ["postgres:///db", "postgres://h/db?pool=0", "postgres://h/db?schema=Drop;Table", "postgres://h/db?colour=red"] {
+        for bad in ["postgres:///db", "postgres://h/db?pool=0", "postgres://h/db?schema=Drop;Table", "postgres://h/db?colour=red",
+                    "postgres://h/db?exact_filter_limit=-1"] {
             XCTAssertThrowsError(try PostgresURL(bad), bad)
         }
     }

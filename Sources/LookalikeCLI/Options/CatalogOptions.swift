@@ -7,7 +7,7 @@ import PostgresCatalog
 struct CatalogOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Catalog: a SQLite file, or postgres://user:password@host:port/database for PostgreSQL with pgvector "
-            + "(options: ?sslmode=disable|prefer|require&pool=N&ef_search=N&schema=NAME).", valueName: "file-or-url"))
+            + "(options: ?sslmode=disable|prefer|require&pool=N&ef_search=N&exact_filter_limit=N&schema=NAME).", valueName: "file-or-url"))
     var db: String = "lookalike.db"
 
     @Option(name: .long, help: ArgumentHelp(

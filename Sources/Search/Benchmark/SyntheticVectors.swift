@@ -67,6 +67,17 @@ public struct SyntheticVectors: Sendable {
         make(0 ..< count, stream: 0x5157_4552_5945_5331)
     }
 
+    /// The cluster database row `row` was drawn around.
+    public func cluster(ofRow row: Int) -> Int {
+        var random = rowGenerator(row, stream: 0)
+        return Int(random.next() % UInt64(clusters))
+    }
+
+    /// The generator of one row: its first draw picks the cluster, the rest make the vector.
+    private func rowGenerator(_ row: Int, stream: UInt64) -> SplitMix64 {
+        SplitMix64(seed: seed &+ stream &+ UInt64(row) &* 0x9E37_79B9_7F4A_7C15)
+    }
+
     /// Amplitude of the uniform noise per coordinate (uniform on ±a has deviation a/√3).
     var amplitude: Float {
         let isotropic = noise * (3 / Float(dimension)).squareRoot()
@@ -84,7 +95,7 @@ public struct SyntheticVectors: Sendable {
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 for offset in stride(from: part, to: rowCount, by: parts) {
                     let row = rows.lowerBound + offset
-                    var random = SplitMix64(seed: seed &+ stream &+ UInt64(row) &* 0x9E37_79B9_7F4A_7C15)
+                    var random = rowGenerator(row, stream: stream)
                     let cluster = Int(random.next() % UInt64(clusters))
                     let target = UnsafeMutableBufferPointer(start: base + offset * dimension, count: dimension)
                     if recipe == .latent {

@@ -4,5 +4,5 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure speed (run on an otherwise idle machine; compare medians).",
-        subcommands: [EmbedBenchCommand.self, DecodeBenchCommand.self, SearchBenchCommand.self, DatabaseBenchCommand.self])
+        subcommands: [EmbedBenchCommand.self, DecodeBenchCommand.self, SearchBenchCommand.self, DatabaseBenchCommand.self, FillBenchCommand.self])
 }
