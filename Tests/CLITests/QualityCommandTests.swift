@@ -33,12 +33,20 @@ final class QualityCommandTests: XCTestCase {
         let rawP10 = try XCTUnwrap(((raw["report"] as? [String: Any])?["metrics"] as? [String: Double])?["precisionAt10"])
         let tunedP10 = try XCTUnwrap(((tuned["report"] as? [String: Any])?["metrics"] as? [String: Double])?["precisionAt10"])
         XCTAssertGreaterThan(tunedP10, rawP10)
+        // Label consensus on top re-ranks by the catalog's labels: it must not lose category precision.
+        let voted = try json(CLIRunner.run(["eval", "--db", db, "--space", "tuned", "--qe", "5", "--consensus", "10", "--json"], in: folder).stdout)
+        XCTAssertTrue((voted["method"] as? String ?? "").contains("consensus(10"), "\(voted)")
+        let votedP10 = try XCTUnwrap(((voted["report"] as? [String: Any])?["metrics"] as? [String: Double])?["precisionAt10"])
+        XCTAssertGreaterThanOrEqual(votedP10, tunedP10)
 
         let similar = try CLIRunner.run(["similar", "test-1", "--db", db, "--k", "5", "--json"], in: folder)
         XCTAssertEqual(similar.status, 0, similar.stderr)
         let rawSimilar = try CLIRunner.run(["similar", "test-1", "--db", db, "--k", "5", "--space", "raw", "--qe", "0", "--json"], in: folder)
         XCTAssertEqual(rawSimilar.status, 0, rawSimilar.stderr)
         XCTAssertNotEqual(similar.stdout, rawSimilar.stdout, "the tuned space ranks differently")
+        let unvoted = try CLIRunner.run(["similar", "test-1", "--db", db, "--k", "5", "--consensus", "0", "--json"], in: folder)
+        XCTAssertEqual(unvoted.status, 0, unvoted.stderr)
+        XCTAssertEqual(try CLIRunner.run(["similar", "test-1", "--db", db, "--consensus", "101"], in: folder).status == 0, false)
 
         let badQE = try CLIRunner.run(["similar", "test-1", "--db", db, "--qe", "-2"], in: folder)
         XCTAssertNotEqual(badQE.status, 0)

@@ -139,4 +139,45 @@ final class TunedSimilarityTests: XCTestCase {
         XCTAssertTrue(hits.allSatisfy { (Int($0.id.dropFirst()) ?? 1) % 2 == 0 })
         XCTAssertEqual(hits.map(\.score), hits.map(\.score).sorted(by: >))
     }
+
+    func testLabelConsensusMovesTheAgreedKindAheadOfStrayOnes() {
+        // The first three agree on "shirt"; a stray "shoe" sits at rank 2, a fourth shirt at rank 5.
+        let hits: [(id: String, score: Float, label: String?)] = [
+            ("s1", 0.90, "shirt"), ("x1", 0.89, "shoe"), ("s2", 0.88, "shirt"), ("s3", 0.87, "shirt"), ("n1", 0.86, nil), ("s4", 0.85, "shirt"),
+        ]
+        let consensus = LabelConsensus(label: "type", neighbours: 4, weight: 1)
+        let reranked = consensus.rerank(hits, score: \.score, labelOf: \.label).map(\.id)
+        XCTAssertEqual(reranked, ["s1", "s2", "s3", "s4", "x1", "n1"], "3 of 4 voters say shirt: shirts first, in score order")
+        XCTAssertEqual(LabelConsensus(label: "type", neighbours: 4, weight: 0).rerank(hits, score: \.score, labelOf: \.label).map(\.id),
+                       hits.map(\.id), "weight 0 changes nothing")
+        // Weight 0.05: each of the 4 votes adds 0.0125, so shirts gain 0.0375, the shoe 0.0125: s2 and s3
+        // pass the shoe, s4 (0.85 + 0.0375) does not.
+        XCTAssertEqual(LabelConsensus(label: "type", neighbours: 4, weight: 0.05).rerank(hits, score: \.score, labelOf: \.label).map(\.id),
+                       ["s1", "s2", "s3", "x1", "s4", "n1"], "a small weight moves only near results")
+    }
+
+    func testCatalogIndexSearchWithConsensusReranksByTheCatalogsLabels() {
+        // Two tight groups along the first axis; the query sits between them, nearer group A, so its
+        // first results are A's, with B's interleaved further down: consensus puts every A first.
+        var vectors: [Float] = [], ids: [String] = [], attributes: [[String: String]] = []
+        for i in 0 ..< 40 {
+            let inA = i % 2 == 0
+            let angle = Float(i) * 0.002 + (inA ? 0 : 0.01)
+            let v: [Float] = inA ? [cos(angle), sin(angle), 0] : [cos(angle), 0, sin(angle)]
+            vectors += v
+            ids.append("p\(i)")
+            attributes.append(["group": inA ? "A" : "B"])
+        }
+        let index = CatalogIndex(table: VectorTable(modelKey: "m", ids: ids, attributes: attributes, dimension: 3, vectors: vectors),
+                                 storage: .float32, metric: .cosine)
+        let query: [Float] = [1, 0.001, 0]
+        let plain = index.search(query, k: 20, expansion: nil)
+        XCTAssertLessThan(plain.filter { index.attribute("group", of: $0.id) == "A" }.count, 20, "without re-ranking some B come in")
+        let reranked = index.search(query, k: 20, excluding: ["p0"], expansion: nil, consensus: LabelConsensus(label: "group", neighbours: 5))
+        XCTAssertEqual(reranked.count, 20)
+        XCTAssertFalse(reranked.contains { $0.id == "p0" })
+        XCTAssertEqual(reranked.prefix(19).filter { index.attribute("group", of: $0.id) == "A" }.count, 19, "every other A comes first")
+        XCTAssertEqual(index.attribute("group", of: "p1"), "B")
+        XCTAssertNil(index.attribute("group", of: "nope"))
+    }
 }

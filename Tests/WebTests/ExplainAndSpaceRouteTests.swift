@@ -53,7 +53,7 @@ final class ExplainAndSpaceRouteTests: XCTestCase {
         let service = try await WebFixtures.fashionCatalog()
         let body = MultipartBody.image(try WebFixtures.data("chelsea.png"))
         try await WebFixtures.app(service).test(.router) { client in
-            for query in ["space=fancy", "qe=-1", "qe=abc", "qe=101", "explain=maybe", "cleanup=sparkle"] {
+            for query in ["space=fancy", "qe=-1", "qe=abc", "qe=101", "consensus=-1", "consensus=x", "explain=maybe", "cleanup=sparkle"] {
                 let response = try await client.execute(uri: "/api/search?\(query)", method: .post, headers: body.headers(), body: body.body)
                 XCTAssertAPIError(response, 400, "invalid_parameter")
             }
@@ -61,6 +61,9 @@ final class ExplainAndSpaceRouteTests: XCTestCase {
             let tuned = try await client.execute(uri: "/api/search?space=tuned", method: .post, headers: body.headers(), body: body.body)
             XCTAssertAPIError(tuned, 400, "invalid_parameter")
             XCTAssertTrue(tuned.errorMessage?.contains("lookalike tune") ?? false, tuned.text)
+            let consensus = try await client.execute(uri: "/api/search?consensus=10", method: .post, headers: body.headers(), body: body.body)
+            XCTAssertAPIError(consensus, 400, "invalid_parameter")
+            XCTAssertTrue(consensus.errorMessage?.contains("lookalike tune") ?? false, "consensus needs the tuning's label: \(consensus.text)")
             for query in ["space=raw&qe=5", "cleanup=none", "cleanup=item+salient", "cleanup=grey"] {
                 let response = try await client.execute(uri: "/api/search?k=3&\(query)", method: .post, headers: body.headers(), body: body.body)
                 XCTAssertEqual(response.status, .ok, "\(query): \(response.text)")

@@ -41,6 +41,12 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("qe-alpha"), help: "Exponent of the query expansion weights.")
     var expansionAlpha: Float = 3
 
+    @Option(help: "Re-rank the first 100 results by the --label values of this many first ones (0 = off; label consensus, the catalog's labels only).")
+    var consensus = 0
+
+    @Option(name: .customLong("consensus-weight"), help: "What a full vote adds to a cosine similarity.")
+    var consensusWeight: Float = 1
+
     @Flag(help: "Flip test-time augmentation of --queries: each query is the mean of the image's and its mirror image's vectors.")
     var flip = false
 
@@ -61,6 +67,7 @@ struct EvalCommand: AsyncParsableCommand {
             throw ValidationError("the catalog \(catalog.displayName) has no vectors for \(embedder.modelKey); index it with the same --model/--pool first")
         }
         guard expansionDepth >= 0, expansionAlpha >= 0 else { throw ValidationError("--qe and --qe-alpha must be 0 or more") }
+        guard consensus >= 0, consensus <= 100 else { throw ValidationError("--consensus must be between 0 and 100") }
         var tuning: TunedSimilarity?
         if space == .tuned {
             guard let data = try await store.setting(TunedSimilarity.settingKey(modelKey: embedder.modelKey)) else {
@@ -85,11 +92,13 @@ struct EvalCommand: AsyncParsableCommand {
             if let failures = queryVectors?.failures, !failures.isEmpty { printError("\(failures.count) queries failed, e.g. \(failures[0])") }
         }
         let expansion = expansionDepth > 0 ? QueryExpansion(depth: expansionDepth, alpha: expansionAlpha) : nil
+        let labelConsensus = consensus > 0 ? LabelConsensus(label: label, neighbours: consensus, weight: consensusWeight) : nil
         let report = RetrievalEvaluation.run(catalog: tuning.map { $0.projected(table) } ?? table, queries: queryVectors, label: label, metric: metric, storage: storage,
-                                             expansion: expansion)
+                                             expansion: expansion, consensus: labelConsensus)
         var method = "\(embedder.manifest.name) \(embedder.pooling) \(metric.rawValue) \(embedder.precision.rawValue)"
         if let tuning { method += " tuned(\(tuning.label), \(tuning.outputDimension)-d)" }
         if let expansion { method += " αQE(\(expansion.depth), α=\(expansion.alpha))" }
+        if let labelConsensus { method += " consensus(\(labelConsensus.neighbours), w=\(labelConsensus.weight))" }
         if flip { method += " flip-TTA" }
         if json {
             try JSONOutput.line(EvalLine(method: method, report: report, embed_s: embedSeconds))

@@ -26,6 +26,9 @@ struct SearchOptions: ParsableArguments {
     @Option(name: .customLong("qe"), help: "α query expansion over this many first results (0 = off). Default: 10 in the tuned space, off in the raw one.")
     var expansionDepth: Int?
 
+    @Option(name: .long, help: "Re-rank by the labels the catalog was tuned with, as voted by this many first results (0 = off). Default: 10 in the tuned space, off in the raw one.")
+    var consensus: Int?
+
     @Option(name: .long, help: "Cleanup of photo queries: none, grey, standard (item+crop: the garment cut out onto the catalog's background, and the photo), or views joined by '+' from crop, item, salient.")
     var cleanup: String?
 
@@ -35,6 +38,7 @@ struct SearchOptions: ParsableArguments {
         do { request.cleanup = try cleanup.map { try PhotoCleanup(parsing: $0) } } catch { throw ValidationError("\(error)") }
         request.space = space
         request.expansion = expansionDepth.map { QueryExpansion(depth: $0) }
+        request.consensus = consensus
         return request
     }
 
@@ -54,6 +58,7 @@ struct SearchOptions: ParsableArguments {
     func validate() throws {
         guard k >= 1, k <= 1000 else { throw ValidationError("--k must be between 1 and 1000") }
         if let expansionDepth, expansionDepth < 0 || expansionDepth > 100 { throw ValidationError("--qe must be between 0 and 100") }
+        if let consensus, consensus < 0 || consensus > 100 { throw ValidationError("--consensus must be between 0 and 100") }
     }
 }
 

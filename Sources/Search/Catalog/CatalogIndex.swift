@@ -86,6 +86,11 @@ public struct CatalogIndex: Sendable {
     /// Whether a product is in the index.
     public func contains(id: String) -> Bool { rowOfID[id] != nil }
 
+    /// A product's value of an attribute, nil if it has none or is not indexed.
+    public func attribute(_ key: String, of id: String) -> String? {
+        rowOfID[id].flatMap { attributes[$0][key] }
+    }
+
     /// The stored vector of a product (decoded; approximate for f16/int8), for "more like this product".
     public func vector(for id: String) -> [Float]? {
         rowOfID[id].flatMap { vectors?.vector(at: $0) }

@@ -21,10 +21,12 @@ public enum RetrievalEvaluation {
 
     /// Scores `queries` (or, when nil, every catalog item against the rest: leave-one-out).
     public static func run(catalog: VectorTable, queries: SourceVectors?, label: String, metric: VectorMetric = .cosine,
-                           storage: VectorStorage = .float32, depth: Int = 100, expansion: QueryExpansion? = nil) -> Report {
+                           storage: VectorStorage = .float32, depth: Int = 100, expansion: QueryExpansion? = nil,
+                           consensus: LabelConsensus? = nil) -> Report {
         var index = ExactIndex(dimension: catalog.dimension, storage: storage, metric: metric)
         _ = index.add(catalog.vectors)
         let catalogLabels = catalog.attributes.map { $0[label] }
+        let votingLabels = consensus.map { consensus in catalog.attributes.map { $0[consensus.label] } }
         var perLabel: [String: Int] = [:]
         for case let value? in catalogLabels { perLabel[value, default: 0] += 1 }
 
@@ -33,7 +35,7 @@ public enum RetrievalEvaluation {
         let queryVectors = queries?.vectors ?? catalog.vectors
         let dimension = catalog.dimension
         let usable = queryLabels.indices.filter { queryLabels[$0] != nil }
-        let k = leaveOneOut ? depth + 1 : depth
+        let k = (leaveOneOut ? 1 : 0) + Swift.max(depth, consensus?.candidates ?? 0)
 
         var all: [RetrievalMetrics] = []
         all.reserveCapacity(usable.count)
@@ -63,6 +65,9 @@ public enum RetrievalEvaluation {
                 guard let wanted = queryLabels[q] else { continue }
                 var hits = results[n]
                 if leaveOneOut { hits.removeAll { $0.row == q } }
+                if let consensus, let votingLabels, metric == .cosine {
+                    hits = consensus.rerank(Array(hits.prefix(consensus.candidates)), score: \.score, labelOf: { votingLabels[$0.row] })
+                }
                 let relevant = hits.prefix(depth).map { catalogLabels[$0.row] == wanted }
                 let available = (perLabel[wanted] ?? 0) - (leaveOneOut ? 1 : 0)
                 all.append(RetrievalMetrics(relevant: relevant, relevantInCatalog: available, depth: depth))

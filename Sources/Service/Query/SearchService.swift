@@ -130,16 +130,30 @@ public final class SearchService: @unchecked Sendable {
         } else {
             let space = try space(for: request, fromProduct: fromProduct)
             let expansion = request.expansion ?? (space == .tuned ? QueryExpansion(depth: 10) : nil)
+            let consensus = try consensus(for: request, space: space)
             let query = space == .tuned ? (tuning?.project(vector) ?? vector) : vector
             hits = try lock.read { () throws -> [(id: String, score: Float)] in
                 guard index.count > 0 else { throw QueryError.emptyCatalog(modelKey: embedder.modelKey) }
                 let searched = space == .tuned ? (tunedIndex ?? index) : index
-                return searched.search(query, k: request.k, filters: request.filters, excluding: request.excluding, expansion: expansion)
+                return searched.search(query, k: request.k, filters: request.filters, excluding: request.excluding,
+                                       expansion: expansion, consensus: consensus)
             }
         }
         let products = try await store.products(ids: hits.map(\.id))
         let byID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return hits.compactMap { hit in byID[hit.id].map { SearchResult(product: $0, score: hit.score) } }
+    }
+
+    /// The label-consensus re-ranking a request asks for (default: 10 voters in the tuned space, none in the
+    /// raw one), on the label of the catalog's tuning; asking for it without a tuning is an error.
+    func consensus(for request: SearchRequest, space: SimilaritySpace) throws -> LabelConsensus? {
+        let neighbours = request.consensus ?? (space == .tuned ? 10 : 0)
+        guard neighbours > 0 else { return nil }
+        guard neighbours <= 100 else { throw QueryError.invalidParameter("consensus must be between 0 and 100 (got \(neighbours))") }
+        guard let tuning else {
+            throw QueryError.invalidParameter("consensus re-ranking needs the catalog's labels: run `lookalike tune --label articleType` first")
+        }
+        return LabelConsensus(label: tuning.label, neighbours: neighbours)
     }
 
     /// Products most like a catalog product (the product itself excluded).

@@ -18,6 +18,9 @@ public struct SearchRequest: Sendable {
     public var space: SimilaritySpace?
     /// α query expansion; nil = the default of the space (tuned: 10 neighbours, raw: none).
     public var expansion: QueryExpansion?
+    /// Label-consensus re-ranking (`LabelConsensus`) over this many first results, on the label the catalog
+    /// was tuned with; 0 = off; nil = the default of the space (tuned: 10, raw: off).
+    public var consensus: Int?
     /// Cleanup of photo queries (find the garment, match the catalog's look); `PhotoCleanup.standard` when nil.
     public var cleanup: PhotoCleanup?
 

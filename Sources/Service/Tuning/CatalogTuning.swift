@@ -44,7 +44,7 @@ public enum CatalogTuning {
         let raw = RetrievalEvaluation.run(catalog: fitPart, queries: SourceVectors(table: testPart), label: label)
         let tunedCatalog = tuning.projected(fitPart), tunedQueries = tuning.projected(testPart)
         let tuned = RetrievalEvaluation.run(catalog: tunedCatalog, queries: SourceVectors(table: tunedQueries), label: label,
-                                            expansion: QueryExpansion(depth: 10))
+                                            expansion: QueryExpansion(depth: 10), consensus: LabelConsensus(label: label))
         return HoldoutReport(fitted: fitRows.count, heldOut: testRows.count, raw: raw.metrics, tuned: tuned.metrics, fitSeconds: seconds)
     }
 

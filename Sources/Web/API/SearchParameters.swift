@@ -9,7 +9,8 @@ import Service
 /// Read from query parameters (and from the text fields of a multipart body): `k`, repeated
 /// `filter=key:value`, `key=value` for the catalog's own attribute keys, and
 /// `crop=left,top,width,height` in fractions of the photo (0…1), `space=raw|tuned`, `qe=N` (α query
-/// expansion over N results; 0 = off) and `explain=1` (heat maps).
+/// expansion over N results; 0 = off), `consensus=N` (label-consensus re-ranking voted by N results;
+/// 0 = off) and `explain=1` (heat maps).
 struct SearchParameters: Sendable, Equatable {
     /// Results to return.
     var k: Int
@@ -21,19 +22,22 @@ struct SearchParameters: Sendable, Equatable {
     var space: SimilaritySpace?
     /// α query expansion depth; the space's default when nil.
     var expansion: Int?
+    /// Label-consensus voters; the space's default when nil.
+    var consensus: Int?
     /// Query cleanup of the photo; the service's standard when nil.
     var cleanup: PhotoCleanup?
     /// Add a "why it matched" heat map to each result (one more model call for all results).
     var explain = false
 
     /// Parameter names with a meaning of their own, never taken as attribute filters.
-    static let reserved: Set<String> = ["k", "filter", "crop", "image", "like", "space", "qe", "explain", "cleanup"]
+    static let reserved: Set<String> = ["k", "filter", "crop", "image", "like", "space", "qe", "consensus", "explain", "cleanup"]
 
     /// The service request these parameters describe.
     var request: SearchRequest {
         var request = SearchRequest(k: k, filters: filters)
         request.space = space
         request.expansion = expansion.map { QueryExpansion(depth: $0) }
+        request.consensus = consensus
         request.cleanup = cleanup
         return request
     }
@@ -90,6 +94,11 @@ struct SearchParameters: Sendable, Equatable {
                     throw APIError.badParameter("qe must be a whole number from 0 to 100 (got '\(value.prefix(40))')")
                 }
                 parameters.expansion = depth
+            case "consensus":
+                guard let voters = Int(value.trimmingCharacters(in: .whitespaces)), voters >= 0, voters <= 100 else {
+                    throw APIError.badParameter("consensus must be a whole number from 0 to 100 (got '\(value.prefix(40))')")
+                }
+                parameters.consensus = voters
             default:
                 if knownKeys.contains(name), !reserved.contains(name) { try addFilter(name, value) }
             }

@@ -89,7 +89,9 @@ struct DatabaseBenchCommand: AsyncParsableCommand {
                           catalog.displayName, rows.count, k, concurrency, percentile(0.5), percentile(0.95), percentile(0.99),
                           Double(rows.count) / seconds)
         if !noRecall {
-            let exact = CatalogIndex(table: table, storage: .float32, metric: .cosine)
+            // The database holds halfvec: its vectors are exact in f16, so f16 storage loses nothing and
+            // halves the memory (1M × 1280: 2.6 GB instead of 5.1 GB beside the loaded table).
+            let exact = CatalogIndex(table: table, storage: .float16, metric: .cosine)
             var found = 0, expected = 0
             for (index, row) in rows.enumerated() {
                 let truth = exact.search(table.vector(at: row), k: k, filters: parsedFilters, excluding: [table.ids[row]]).map(\.id)
