@@ -24,18 +24,25 @@ extension PostgresCatalogStore {
         guard let model = try await storedModel(modelKey, on: client) else {
             return VectorTable(modelKey: modelKey, ids: [], attributes: [], dimension: 0, vectors: [])
         }
-        let rows = try await query("loading the vectors of model \(modelKey)", PostgresQuery(unsafeSQL: """
-            SELECT product_id, halfvec_send(embedding) FROM vectors WHERE model_id = \(model.id) ORDER BY product_id COLLATE "C"
-            """))
-        var ids: [String] = [], vectors: [Float] = [], rowOfID: [String: Int] = [:]
-        ids.reserveCapacity(rows.count)
-        vectors.reserveCapacity(rows.count * model.dimension)
-        for row in rows {
-            let (id, bytes) = try row.decode((String, ByteBuffer).self)
-            try Self.appendHalfvec(bytes, dimension: model.dimension, id: id, modelKey: modelKey, to: &vectors)
-            rowOfID[id] = ids.count
-            ids.append(id)
+        let expected = try await query("counting the vectors of model \(modelKey)",
+                                       "SELECT count(*) FROM vectors WHERE model_id = \(model.id)").first?.decode(Int.self) ?? 0
+        // Rows are decoded as they stream in: a 1M catalog never holds its halfvec bytes and its floats at once.
+        let logger = self.logger
+        let (ids, vectors) = try await readableErrors("loading the vectors of model \(modelKey)") { () async throws -> ([String], [Float]) in
+            let rows = try await client.query(PostgresQuery(unsafeSQL: """
+                SELECT product_id, halfvec_send(embedding) FROM vectors WHERE model_id = \(model.id) ORDER BY product_id COLLATE "C"
+                """), logger: logger)
+            var ids: [String] = [], vectors: [Float] = []
+            ids.reserveCapacity(expected)
+            vectors.reserveCapacity(expected * model.dimension)
+            for try await row in rows {
+                let (id, bytes) = try row.decode((String, ByteBuffer).self)
+                try Self.appendHalfvec(bytes, dimension: model.dimension, id: id, modelKey: modelKey, to: &vectors)
+                ids.append(id)
+            }
+            return (ids, vectors)
         }
+        let rowOfID = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var attributes = [[String: String]](repeating: [:], count: ids.count)
         let attributeRows = try await query("loading the attributes of model \(modelKey)", PostgresQuery(unsafeSQL: """
             SELECT a.product_id, a.key, a.value FROM product_attributes a

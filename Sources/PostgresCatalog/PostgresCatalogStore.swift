@@ -137,7 +137,7 @@ public final class PostgresCatalogStore: CatalogStore, DatabaseVectorSearch, @un
     }
 
     /// Runs `body`, letting the store's own errors through and wording any other as a failed `operation`.
-    private func readableErrors<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+    func readableErrors<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as CatalogStoreError {

@@ -10,7 +10,8 @@ struct DatabaseBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Latency (p50/p99) and recall@k of the database's vector search against exact search.",
-        discussion: "Queries are catalog vectors (the product itself excluded), picked with a fixed seed.")
+        discussion: "Queries are catalog vectors (the product itself excluded), picked with a fixed seed. With --no-recall "
+            + "only they are read from the database; otherwise every vector is loaded for the exact search.")
 
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var replica: ReadReplicaOptions
@@ -51,11 +52,29 @@ struct DatabaseBenchCommand: AsyncParsableCommand {
             throw ValidationError("choose --model-key among: \(keys.joined(separator: ", "))")
         }
         let loadStart = Date()
-        let table = try await store.loadVectors(modelKey: key)
-        guard table.count > 0 else { throw ValidationError("no vectors under \(key)") }
-        printError("loaded \(table.count) × \(table.dimension) vectors in \(String(format: "%.1f", Date().timeIntervalSince(loadStart))) s")
         var generator = SplitMix64(seed: 42)
-        let rows = (0 ..< queries).map { _ in Int(generator.next() % UInt64(table.count)) }
+        let table: VectorTable, rows: [Int]
+        if noRecall {
+            // Only the query vectors, one by one: a 1M catalog need not fit in this process.
+            let ids = try await store.allProductIDs()
+            guard !ids.isEmpty else { throw ValidationError("no products") }
+            var picked: [String] = [], vectors: [Float] = []
+            for _ in 0 ..< queries {
+                let id = ids[Int(generator.next() % UInt64(ids.count))]
+                guard let vector = try await database.vector(for: id, modelKey: key) else { continue }
+                picked.append(id)
+                vectors += vector
+            }
+            guard !picked.isEmpty else { throw ValidationError("no vectors under \(key)") }
+            table = VectorTable(modelKey: key, ids: picked, attributes: picked.map { _ in [:] }, dimension: vectors.count / picked.count,
+                                vectors: vectors)
+            rows = Array(picked.indices)
+        } else {
+            table = try await store.loadVectors(modelKey: key)
+            guard table.count > 0 else { throw ValidationError("no vectors under \(key)") }
+            rows = (0 ..< queries).map { _ in Int(generator.next() % UInt64(table.count)) }
+        }
+        printError("loaded \(table.count) × \(table.dimension) vectors in \(String(format: "%.1f", Date().timeIntervalSince(loadStart))) s")
 
         // The database, `concurrency` queries at a time.
         let filtersCopy = parsedFilters, k = self.k
