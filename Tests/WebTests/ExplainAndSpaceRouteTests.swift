@@ -102,11 +102,32 @@ final class ExplainAndSpaceRouteTests: XCTestCase {
         XCTAssertEqual(try service.space(for: SearchRequest(), fromProduct: false), .raw)
         XCTAssertEqual(try service.space(for: SearchRequest(), fromProduct: true), .tuned)
 
+        // The API answers each ranking option as the service does, though "more like this" is cached:
+        // the same product asked raw, tuned, and tuned without consensus gets three separate answers.
+        var plainRaw = SearchRequest(k: 10)
+        plainRaw.space = .raw
+        plainRaw.expansion = QueryExpansion(depth: 0)
+        var unvoted = SearchRequest(k: 10)
+        unvoted.consensus = 0
+        let variants: [(query: String, request: SearchRequest)] = [
+            ("k=10", SearchRequest(k: 10)), ("k=10&space=raw&qe=0", plainRaw), ("k=10&consensus=0", unvoted),
+        ]
+        var differ = false
         try await WebFixtures.app(service).test(.router) { client in
-            let response = try await client.execute(uri: "/api/products/test-0/similar?space=raw&qe=0", method: .get)
-            XCTAssertEqual(response.status, .ok, response.text)
-            let tunedResponse = try await client.execute(uri: "/api/products/test-0/similar?space=tuned", method: .get)
-            XCTAssertEqual(tunedResponse.status, .ok, tunedResponse.text)
+            for n in stride(from: 0, to: 60, by: 10) {
+                var answers: [[String]] = []
+                for variant in variants {
+                    let response = try await client.execute(uri: "/api/products/test-\(n)/similar?\(variant.query)", method: .get)
+                    XCTAssertEqual(response.status, .ok, response.text)
+                    let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any])
+                    let ids = ((json["results"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
+                    let expected = try await service.similar(to: "test-\(n)", request: variant.request).map(\.product.id)
+                    XCTAssertEqual(ids, expected, "test-\(n)?\(variant.query)")
+                    answers.append(ids)
+                }
+                if Set(answers.map { $0.joined(separator: ",") }).count > 1 { differ = true }
+            }
         }
+        XCTAssertTrue(differ, "the options rank differently for at least one of these products")
     }
 }

@@ -54,6 +54,9 @@ final class NeighbourCache: @unchecked Sendable {
     private static func key(_ id: String, _ request: SearchRequest) -> String {
         let filters = request.filters.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.sorted().joined(separator: "\u{1}"))" }.joined(separator: "\u{2}")
-        return "\(id)\u{0}\(request.k)\u{0}\(filters)"
+        // Everything that changes the ranking of "more like this" (a photo's cleanup does not apply).
+        let expansion = request.expansion.map { "\($0.depth),\($0.alpha)" } ?? "-"
+        let ranking = "\(request.space?.rawValue ?? "-")\u{0}\(expansion)\u{0}\(request.consensus.map(String.init) ?? "-")"
+        return "\(id)\u{0}\(request.k)\u{0}\(filters)\u{0}\(ranking)"
     }
 }
