@@ -9,7 +9,7 @@ public enum Fit: String, Sendable, Codable, CaseIterable {
 }
 
 /// A rectangle of the upright image in fractions of its width and height (0…1).
-public struct CropRegion: Sendable, Equatable, Codable {
+public struct CropRegion: Sendable, Hashable, Codable {
     /// Left edge, 0…1.
     public var left: Double
     /// Top edge, 0…1.

@@ -13,7 +13,7 @@ import Imaging
 /// A photo whose border already is the catalog's uniform background (a catalog-style shot) is used as is.
 /// With `matchGrey`, every view is converted to grey (and the item's grey levels stretched) when the
 /// catalog's photos are grey. Measured on the shopper-photo set: see README (Retrieval quality).
-public struct PhotoCleanup: Sendable, Equatable, CustomStringConvertible {
+public struct PhotoCleanup: Sendable, Hashable, CustomStringConvertible {
     /// One way of looking at the photo.
     public enum View: String, Sendable, CaseIterable {
         /// The photo, centre-cropped as for catalog images.

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Pulls the query towards the dense region of its best matches: more of the same kind of product
 /// (measured on Fashion-MNIST: +0.01…0.03 P@10, +0.01…0.04 mAP@100), at the cost of a second search.
-public struct QueryExpansion: Sendable, Equatable {
+public struct QueryExpansion: Sendable, Hashable {
     /// Neighbours averaged in (0 turns expansion off).
     public var depth: Int
     /// Exponent on their cosine similarities.

@@ -4,7 +4,7 @@ import Imaging
 import Search
 
 /// A search request: what to find, how many and among which products.
-public struct SearchRequest: Sendable {
+public struct SearchRequest: Sendable, Hashable {
     /// Results to return.
     public var k: Int = 5
     /// Attribute filters: AND across keys, OR across the values of one key.

@@ -5,7 +5,7 @@ import Service
 /// catalog changes: a popular product's page costs one vector scan, not one per view.
 final class NeighbourCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [String: (results: [SearchResult], lastUse: UInt64)] = [:]
+    private var entries: [Key: (results: [SearchResult], lastUse: UInt64)] = [:]
     private var tick: UInt64 = 0
     private let capacity: Int
 
@@ -30,7 +30,7 @@ final class NeighbourCache: @unchecked Sendable {
         lock.unlock()
     }
 
-    private func lookup(_ key: String) -> [SearchResult]? {
+    private func lookup(_ key: Key) -> [SearchResult]? {
         lock.lock()
         defer { lock.unlock() }
         guard let entry = entries[key] else { return nil }
@@ -39,7 +39,7 @@ final class NeighbourCache: @unchecked Sendable {
         return entry.results
     }
 
-    private func store(_ results: [SearchResult], key: String) {
+    private func store(_ results: [SearchResult], key: Key) {
         lock.lock()
         defer { lock.unlock() }
         tick += 1
@@ -51,12 +51,16 @@ final class NeighbourCache: @unchecked Sendable {
         }
     }
 
-    private static func key(_ id: String, _ request: SearchRequest) -> String {
-        let filters = request.filters.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.sorted().joined(separator: "\u{1}"))" }.joined(separator: "\u{2}")
-        // Everything that changes the ranking of "more like this" (a photo's cleanup does not apply).
-        let expansion = request.expansion.map { "\($0.depth),\($0.alpha)" } ?? "-"
-        let ranking = "\(request.space?.rawValue ?? "-")\u{0}\(expansion)\u{0}\(request.consensus.map(String.init) ?? "-")"
-        return "\(id)\u{0}\(request.k)\u{0}\(filters)\u{0}\(ranking)"
+    /// A product and the whole request: every field that can change an answer is part of the key.
+    private struct Key: Hashable {
+        let id: String
+        let request: SearchRequest
+    }
+
+    /// The key of an answer; the values of a filter count in any order.
+    private static func key(_ id: String, _ request: SearchRequest) -> Key {
+        var request = request
+        request.filters = request.filters.mapValues { $0.sorted() }
+        return Key(id: id, request: request)
     }
 }
