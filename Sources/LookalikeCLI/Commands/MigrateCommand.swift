@@ -1,7 +1,6 @@
 import ArgumentParser
 import Catalog
 import Foundation
-import PostgresCatalog
 
 /// `lookalike migrate --from A --to B`: copies a catalog between backends (SQLite file ↔ PostgreSQL).
 struct MigrateCommand: AsyncParsableCommand {
@@ -40,27 +39,20 @@ struct MigrateCommand: AsyncParsableCommand {
         var vectorCount = 0
         for modelKey in stats.vectorsByModelKey.keys.sorted() {
             let table = try await source.loadVectors(modelKey: modelKey)
-            // Into an empty PostgreSQL model: load first, build the HNSW graph once at the end.
-            let postgres = target as? PostgresCatalogStore
-            let alreadyThere = postgres == nil ? 0 : try await target.stats().vectorsByModelKey[modelKey] ?? 0
-            let deferIndex = postgres != nil && table.count >= 10_000 && alreadyThere == 0
+            var load = try await BulkVectorLoad(into: target, modelKey: modelKey, count: table.count)
             for start in stride(from: 0, to: table.count, by: batch) {
                 let rows = start ..< min(start + batch, table.count)
                 let products = try await source.products(ids: Array(table.ids[rows]))
                 let byID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
                 let items = rows.compactMap { row in byID[table.ids[row]].map { (product: $0, vector: table.vector(at: row)) } }
-                try await target.upsert(items, modelKey: modelKey)
-                if deferIndex, start == 0 { try await postgres?.dropVectorIndex(modelKey: modelKey) }
+                try await load.upsert(items)
                 withVectors.formUnion(items.map(\.product.id))
                 vectorCount += items.count
                 FileHandle.standardError.write(Data("  \(modelKey): \(rows.upperBound)/\(table.count)\r".utf8))
             }
             printError("  \(modelKey): \(table.count) vectors" + String(repeating: " ", count: 12))
-            if let postgres {  // also after an interrupted run that had dropped it
-                let indexStart = Date()
-                if try await postgres.buildVectorIndex(modelKey: modelKey) {
-                    printError(String(format: "  built the HNSW index in %.1f s", Date().timeIntervalSince(indexStart)))
-                }
+            if let seconds = try await load.finish() {
+                printError(String(format: "  built the HNSW index in %.1f s", seconds))
             }
         }
         // Products that have no vector under any model.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Catalog
 import Foundation
-import PostgresCatalog
 import Search
 
 /// `lookalike bench fill`: writes synthetic products into a catalog, for database benchmarks at sizes no
@@ -39,9 +38,7 @@ struct FillBenchCommand: AsyncParsableCommand {
         let store = try await catalog.open()
         let data = SyntheticVectors(dimension: dim, clusters: 1000, seed: seed, noise: SyntheticRecipe.latent.defaultNoise,
                                     recipe: .latent)
-        let postgres = store as? PostgresCatalogStore
-        let alreadyThere = try await store.stats().vectorsByModelKey[modelKey] ?? 0
-        let deferIndex = postgres != nil && count >= 10_000 && alreadyThere == 0
+        var load = try await BulkVectorLoad(into: store, modelKey: modelKey, count: count)
         let width = String(count - 1).count
         let started = Date()
         var lastReport = Date.distantPast
@@ -56,8 +53,7 @@ struct FillBenchCommand: AsyncParsableCommand {
                 return (Product(id: id, title: "Synthetic product \(row)", attributes: ["cluster": "c\(cluster)", "group": "g\(cluster % 10)"]),
                         Array(vectors[offset ..< offset + dim]))
             }
-            try await store.upsert(items, modelKey: modelKey)
-            if deferIndex, start == 0 { try await postgres?.dropVectorIndex(modelKey: modelKey) }
+            try await load.upsert(items)
             if Date().timeIntervalSince(lastReport) >= 1 || rows.upperBound == count {
                 lastReport = Date()
                 let rate = Double(rows.upperBound) / max(Date().timeIntervalSince(started), 1e-9)
@@ -68,13 +64,8 @@ struct FillBenchCommand: AsyncParsableCommand {
         printError("")
         var line = String(format: "%@: wrote %d products × %d in %.1f s (%.0f products/s)", catalog.displayName, count, dim,
                           loaded, Double(count) / loaded)
-        if let postgres {
-            let indexStart = Date()
-            if try await postgres.buildVectorIndex(modelKey: modelKey) {
-                let building = Date().timeIntervalSince(indexStart)
-                line += String(format: ", HNSW index built in %.1f s; %.0f products/s in all", building,
-                               Double(count) / (loaded + building))
-            }
+        if let building = try await load.finish() {
+            line += String(format: ", HNSW index built in %.1f s; %.0f products/s in all", building, Double(count) / (loaded + building))
         }
         print(line)
     }
