@@ -103,6 +103,7 @@ final class PostgresCommandTests: XCTestCase {
         XCTAssertEqual(bench.status, 0, bench.stderr)
         XCTAssertTrue(bench.stdout.contains("20 queries, k=10"), bench.stdout)
         XCTAssertTrue(bench.stdout.contains("recall@10 1.0000"), bench.stdout)
+        XCTAssertFalse(bench.stdout.contains("searched on"), "no replica named when there is none: \(bench.stdout)")
         let again = try CLIRunner.run(["bench", "fill", "--db", db, "--count", "400", "--dim", "16"], in: folder)
         XCTAssertEqual(again.status, 0, again.stderr)
         let restats = try CLIRunner.run(["stats", "--db", db], in: folder)

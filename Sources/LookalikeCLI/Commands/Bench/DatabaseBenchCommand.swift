@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Dispatch
 import Foundation
+import PostgresCatalog
 import Search
 
 /// `lookalike bench db`: query latency and recall@k of a database's own vector search (PostgreSQL
@@ -105,7 +106,8 @@ struct DatabaseBenchCommand: AsyncParsableCommand {
         let sorted = latencies.sorted()
         func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         var line = String(format: "%@: %d queries, k=%d, concurrency %d: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.0f queries/s",
-                          catalog.displayName, rows.count, k, concurrency, percentile(0.5), percentile(0.95), percentile(0.99),
+                          catalog.displayName + (replica.readDB.map { " (searched on \(PostgresURL.redact($0)))" } ?? ""),
+                          rows.count, k, concurrency, percentile(0.5), percentile(0.95), percentile(0.99),
                           Double(rows.count) / seconds)
         if !noRecall {
             // The database holds halfvec: its vectors are exact in f16, so f16 storage loses nothing and
