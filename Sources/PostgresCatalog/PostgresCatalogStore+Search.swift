@@ -25,9 +25,11 @@ extension PostgresCatalogStore {
         for key in keys {
             let values = filters[key] ?? []
             if exact {  // `attributes @> {"key": "value"}`, OR over the values: the GIN index answers it
+                bindings.append(key)
+                let keyIndex = bindings.count
                 let matches = values.map { value -> String in
-                    bindings.append(Self.containment(key: key, value: value))
-                    return "attributes @> $\(bindings.count)::jsonb"
+                    bindings.append(value)
+                    return "attributes @> jsonb_build_object($\(keyIndex)::text, $\(bindings.count)::text)"
                 }
                 conditions.append("(" + matches.joined(separator: " OR ") + ")")
             } else {  // a per-row check while walking the graph
@@ -83,14 +85,6 @@ extension PostgresCatalogStore {
         let matching = try await query("counting the products a filter keeps", PostgresQuery(unsafeSQL: sql, binds: bindings), on: reader)
             .first?.decode(Int.self) ?? 0
         return matching <= limit
-    }
-
-    /// `{"key": "value"}` as JSON text, for a containment test on the attributes.
-    static func containment(key: String, value: String) -> String {
-        let object = [key: value]
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
-              let text = String(data: data, encoding: .utf8) else { return "{}" }
-        return text
     }
 
     /// The stored vector of a product under `modelKey`, or nil (read from the replica when there is one).
