@@ -10,6 +10,8 @@ public struct EmbedderOptions: Sendable {
     public var threads: Int = 0
     /// Pooling of feature maps; the manifest's default when nil.
     public var pooling: Pooling?
+    /// Intermediate layers pooled beside the head; the manifest's default when nil.
+    public var layers: LayerSelection?
     /// Largest batch sent to the model at once; bigger requests are split.
     public var maxBatch: Int = 32
     /// Infer requests in the pool: how many callers run inference at the same time.
@@ -36,9 +38,11 @@ public final class Embedder: @unchecked Sendable {
     public let precision: Precision
     /// The pooling applied to feature maps.
     public let pooling: Pooling
+    /// The intermediate layers pooled beside the head, in order (empty: the head alone).
+    public let layers: [ModelManifest.FeatureLayer]
     /// Seconds spent reading and compiling the model.
     public let compileSeconds: Double
-    /// Identifies the vector space: model name, pooling and a fingerprint of the manifest and weights.
+    /// Identifies the vector space: model name, pooling, layers and a fingerprint of the manifest and weights.
     /// Vectors with different keys must never be compared.
     public let modelKey: String
     /// The options the model was loaded with.
@@ -60,6 +64,7 @@ public final class Embedder: @unchecked Sendable {
     /// Loads the model in `directory`.
     public init(directory: URL, options: EmbedderOptions = .init()) throws {
         let manifest = try ModelManifest.load(directory: directory)
+        let layers = try (options.layers ?? manifest.defaultLayers).resolve(in: manifest)
         let core = try OpenVINOCore.shared.get()
         let start = Date()
         let modelPath = directory.appendingPathComponent(manifest.model).path
@@ -85,10 +90,11 @@ public final class Embedder: @unchecked Sendable {
         self.precision = precision
         self.options = options
         self.pooling = options.pooling ?? manifest.defaultPooling
+        self.layers = layers
         self.writer = TensorWriter(input: manifest.input)
         self.decoder = ImageDecoder(limits: options.limits)
         self.labels = Embedder.readLabels(manifest: manifest, directory: directory)
-        self.modelKey = "\(manifest.name)/\(self.pooling)@\(ModelFingerprint.of(directory: directory, manifest: manifest))"
+        self.modelKey = "\(manifest.name)/\(self.pooling)\(Embedder.suffix(layers))@\(ModelFingerprint.of(directory: directory, manifest: manifest))"
     }
 
     deinit {
@@ -96,8 +102,18 @@ public final class Embedder: @unchecked Sendable {
         ov_model_free(model)
     }
 
-    /// Length of the vectors `embed` returns.
-    public var dimension: Int { manifest.embeddingDimension }
+    /// Length of the vectors `embed` returns: the head's channels plus those of each layer.
+    public var dimension: Int { manifest.embeddingDimension + layers.reduce(0) { $0 + $1.channels } }
+
+    /// "+stage5+stage6…" for the layers beside the head, "" for the head alone (as in `modelKey`).
+    public var layerSuffix: String { Embedder.suffix(layers) }
+
+    private static func suffix(_ layers: [ModelManifest.FeatureLayer]) -> String { layers.map { "+" + $0.name }.joined() }
+
+    /// How the vectors are made, for people: "gem pooling" or "gem pooling of the head + stage5 + …".
+    public var descriptorSummary: String {
+        layers.isEmpty ? "\(pooling) pooling" : "\(pooling) pooling of the head + \(layers.map(\.name).joined(separator: " + "))"
+    }
 
     /// The CPU OpenVINO runs on.
     public var deviceName: String { (try? OpenVINOCore.shared.get().cpuName) ?? "CPU" }
@@ -224,9 +240,18 @@ public final class Embedder: @unchecked Sendable {
             }
             var output = InferenceOutput(features: features, featureShape: featureShape, logits: nil, classCount: 0)
             if manifest.featureLayout == .nhwc, featureShape.count == 4 {
-                output = InferenceOutput(features: Embedder.nhwcToNchw(features, shape: featureShape),
-                                         featureShape: [featureShape[0], featureShape[3], featureShape[1], featureShape[2]],
-                                         logits: nil, classCount: 0)
+                (output.features, output.featureShape) = Embedder.nhwcToNchw(features, shape: featureShape)
+            }
+            for layer in layers {
+                var (values, shape) = try readOutput(request, name: layer.name)
+                guard (shape.count == 2 || shape.count == 4), shape[0] == count else {
+                    throw EmbeddingError.unexpectedOutput("layer '\(layer.name)' has shape \(shape)")
+                }
+                if manifest.featureLayout == .nhwc, shape.count == 4 { (values, shape) = Embedder.nhwcToNchw(values, shape: shape) }
+                guard shape[1] == layer.channels else {
+                    throw EmbeddingError.unexpectedOutput("layer '\(layer.name)' has \(shape[1]) channels, manifest says \(layer.channels)")
+                }
+                output.layers.append(LayerOutput(name: layer.name, values: values, shape: shape))
             }
             if let logitsName = manifest.logitsOutput {
                 let (logits, logitsShape) = try readOutput(request, name: logitsName)
@@ -253,13 +278,14 @@ public final class Embedder: @unchecked Sendable {
         return (Array(UnsafeBufferPointer(start: data.assumingMemoryBound(to: Float.self), count: count)), dims)
     }
 
-    private static func nhwcToNchw(_ values: [Float], shape: [Int]) -> [Float] {
+    /// An [N, H, W, C] tensor as [N, C, H, W], with its new shape.
+    private static func nhwcToNchw(_ values: [Float], shape: [Int]) -> ([Float], [Int]) {
         let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
         var out = [Float](repeating: 0, count: values.count)
         for b in 0..<n { for y in 0..<h { for x in 0..<w { for ch in 0..<c {
             out[((b * c + ch) * h + y) * w + x] = values[((b * h + y) * w + x) * c + ch]
         } } } }
-        return out
+        return (out, [n, c, h, w])
     }
 
     private static func readLabels(manifest: ModelManifest, directory: URL) -> [String] {
@@ -284,6 +310,10 @@ extension InferenceOutput {
     mutating func append(_ other: InferenceOutput) {
         features += other.features
         featureShape[0] += other.featureShape[0]
+        for i in layers.indices where i < other.layers.count {
+            layers[i].values += other.layers[i].values
+            layers[i].shape[0] += other.layers[i].shape[0]
+        }
         if let more = other.logits { logits = (logits ?? []) + more }
     }
 }

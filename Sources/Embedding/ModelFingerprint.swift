@@ -3,12 +3,12 @@ import Foundation
 /// A short, stable fingerprint of a model (its manifest and the size and head of its weights file),
 /// so vectors from different models or versions are never mixed.
 ///
-/// The manifest's default `pooling` is left out: the model key names the pooling itself, so changing
-/// the default does not orphan vectors made with an explicit pooling.
+/// The manifest's default `pooling` and `layers` are left out: the model key names both itself, so
+/// changing a default does not orphan vectors made with an explicit choice.
 enum ModelFingerprint {
     static func of(directory: URL, manifest: ModelManifest) -> String {
         var hash = FNV1a()
-        if let bytes = try? Data(contentsOf: directory.appendingPathComponent("manifest.json")) { hash.add(withoutPooling(bytes)) }
+        if let bytes = try? Data(contentsOf: directory.appendingPathComponent("manifest.json")) { hash.add(withoutDefaults(bytes)) }
         let modelURL = directory.appendingPathComponent(manifest.model)
         if let size = (try? FileManager.default.attributesOfItem(atPath: modelURL.path))?[.size] as? NSNumber {
             hash.add(Data(size.stringValue.utf8))
@@ -20,10 +20,12 @@ enum ModelFingerprint {
         return String(format: "%016llx", hash.value).prefix(12).description
     }
 
-    /// The manifest re-serialised with sorted keys and without "pooling" (the bytes as they are if unreadable).
-    private static func withoutPooling(_ bytes: Data) -> Data {
+    /// The manifest re-serialised with sorted keys and without "pooling" and "layers" (the bytes as they
+    /// are if unreadable).
+    private static func withoutDefaults(_ bytes: Data) -> Data {
         guard var object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] else { return bytes }
         object["pooling"] = nil
+        object["layers"] = nil
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? bytes
     }
 }

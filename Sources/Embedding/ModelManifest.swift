@@ -29,6 +29,14 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         public var padColor: [UInt8]?
     }
 
+    /// An intermediate feature output of the model that can be pooled beside the head.
+    public struct FeatureLayer: Codable, Sendable, Equatable, Hashable {
+        /// The output's name in the ONNX graph.
+        public var name: String
+        /// Its channels: the length of its pooled vector.
+        public var channels: Int
+    }
+
     /// Short model name, e.g. "efficientnet-lite0".
     public var name: String
     /// One line for people.
@@ -43,8 +51,12 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var featureLayout: TensorLayout?
     /// The pooling used when the caller chooses none ("avg", "max", "gem", "gem:P").
     public var pooling: String?
-    /// Length of the embedding vector.
+    /// Length of the head's pooled vector (the embedding without extra layers).
     public var embeddingDimension: Int
+    /// Intermediate outputs (same forward pass) that can join the head's vector.
+    public var featureLayers: [FeatureLayer]?
+    /// The layers used when the caller chooses none: "final", "all" or names (see `LayerSelection`).
+    public var layers: String?
     /// Output with classifier logits, if the model has one.
     public var logitsOutput: String?
     /// Text file with one class name per line, relative to the manifest.
@@ -89,10 +101,20 @@ public struct ModelManifest: Codable, Sendable, Equatable {
         guard embeddingDimension > 0 else { throw fail("embeddingDimension must be positive") }
         if let padColor = input.padColor, padColor.count != 3 { throw fail("input.padColor needs 3 values") }
         if let pooling { _ = try Pooling(parsing: pooling) }
+        for layer in featureLayers ?? [] {
+            guard layer.channels > 0, !layer.name.isEmpty else { throw fail("featureLayers entry '\(layer.name)' needs a name and positive channels") }
+            guard layer.name != featureOutput, layer.name != logitsOutput else { throw fail("featureLayers entry '\(layer.name)' repeats another output") }
+        }
+        if let layers {
+            do { _ = try LayerSelection(parsing: layers).resolve(in: self) } catch { throw fail("layers: \(error)") }
+        }
     }
 
     /// The pooling named by the manifest, or avg.
     public var defaultPooling: Pooling { (try? Pooling(parsing: pooling ?? "avg")) ?? .avg }
+
+    /// The layers named by the manifest, or the head alone.
+    public var defaultLayers: LayerSelection { (try? LayerSelection(parsing: layers ?? "final")) ?? .final }
 
     /// Background colour for padding and transparency.
     public var background: (UInt8, UInt8, UInt8) {

@@ -25,14 +25,15 @@ enum SharedModels {
     private static let lock = NSLock()
     private static var cache: [String: Embedder] = [:]
 
-    static func embedder(_ name: String, precision: Precision, pooling: Pooling? = nil) throws -> Embedder {
-        let key = "\(name)/\(precision)/\(pooling.map(String.init(describing:)) ?? "-")"
+    static func embedder(_ name: String, precision: Precision, pooling: Pooling? = nil, layers: LayerSelection? = nil) throws -> Embedder {
+        let key = "\(name)/\(precision)/\(pooling.map(String.init(describing:)) ?? "-")/\(layers.map(String.init(describing:)) ?? "-")"
         lock.lock()
         defer { lock.unlock() }
         if let cached = cache[key] { return cached }
         var options = EmbedderOptions()
         options.precision = precision
         options.pooling = pooling
+        options.layers = layers
         let directory = Paths.models.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("manifest.json").path) else {
             XCTFail("model \(name) missing: run `make setup`")

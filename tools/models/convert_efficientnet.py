@@ -1,7 +1,8 @@
 """Converts an EfficientNet-Lite checkpoint (legacy .pth) into an ONNX graph.
 
 Graph: input "input" float32 [N,3,H,W] (already normalised, (x-127)/128),
-outputs "features" = head after ReLU6 [N,1280,h,w] and "logits" [N,1000].
+outputs "features" = head after ReLU6 [N,1280,h,w], "logits" [N,1000] and the intermediate
+taps of efficientnet_lite.feature_taps ("stage5", "stage6", "stage7_expand") for multi-layer descriptors.
 Batch norm is folded into each conv's weight and bias (in float64, then cast),
 TF "SAME" padding becomes the conv's explicit pads (extra pixel bottom/right),
 ReLU6 is Clip(0, 6).
@@ -79,20 +80,25 @@ class _GraphBuilder:
                 "Clip", [conv_out, "relu6_min", "relu6_max"], [out], name=base + ".relu6"))
         return out, -(-size // stride)
 
-    def block(self, x: str, size: int, b: arch.Block) -> tuple[str, int]:
-        """One MBConv block: expand 1x1, depthwise kxk, project 1x1, residual."""
+    def block(self, x: str, size: int, b: arch.Block, expand_name: str | None = None,
+              out_name: str | None = None) -> tuple[str, int]:
+        """One MBConv block: expand 1x1, depthwise kxk, project 1x1, residual. ``expand_name`` and
+        ``out_name`` name the expansion's and the block's output tensors (for taps)."""
         h = x
         if b.has_expand:
             h, size = self.conv_bn(h, size, b.prefix + "_expand_conv.weight", b.prefix + "_bn0",
-                                   1, 1, relu6=True)
+                                   1, 1, relu6=True, out_name=expand_name)
         h, size = self.conv_bn(h, size, b.prefix + "_depthwise_conv.weight", b.prefix + "_bn1",
                                b.stride, b.hidden_channels, relu6=True)
         h, size = self.conv_bn(h, size, b.prefix + "_project_conv.weight", b.prefix + "_bn2",
                                1, 1, relu6=False)
         if b.has_residual:
-            out = self._name("add")
+            out = out_name or self._name("add")
             self.nodes.append(helper.make_node("Add", [h, x], [out], name=b.prefix + "add"))
             h = out
+        elif out_name:
+            self.nodes.append(helper.make_node("Identity", [h], [out_name], name=b.prefix + "out"))
+            h = out_name
         return h, size
 
 
@@ -105,8 +111,15 @@ def build_model(state: dict, variant: arch.Variant) -> onnx.ModelProto:
 
     size = variant.resolution
     x, size = g.conv_bn("input", size, "_conv_stem.weight", "_bn0", 2, 1, relu6=True)
-    for b in arch.blocks(variant):
-        x, size = g.block(x, size, b)
+    taps = arch.feature_taps(variant)
+    tap_sizes: dict[str, int] = {}
+    for i, b in enumerate(arch.blocks(variant)):
+        names = {t.point: t.name for t in taps if t.block == i}
+        before = size
+        x, size = g.block(x, size, b, expand_name=names.get("expand"), out_name=names.get("out"))
+        for t in taps:
+            if t.block == i:
+                tap_sizes[t.name] = before if t.point == "expand" else size
     features, size = g.conv_bn(x, size, "_conv_head.weight", "_bn1", 1, 1, relu6=True,
                                out_name="features")
 
@@ -125,7 +138,9 @@ def build_model(state: dict, variant: arch.Variant) -> onnx.ModelProto:
             helper.make_tensor_value_info("features", TensorProto.FLOAT,
                                           ["N", arch.HEAD_CHANNELS, size, size]),
             helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", arch.NUM_CLASSES]),
-        ],
+        ] + [helper.make_tensor_value_info(t.name, TensorProto.FLOAT,
+                                           ["N", t.channels, tap_sizes[t.name], tap_sizes[t.name]])
+             for t in taps],
         initializer=g.initializers)
     model = helper.make_model(
         graph, opset_imports=[helper.make_opsetid("", OPSET)],
@@ -155,6 +170,10 @@ def check_with_openvino(path: Path, variant: arch.Variant) -> None:
     pooled = features.mean(axis=(2, 3))
     if features.min() < 0 or features.max() > 6 or not np.isfinite(pooled).all():
         raise ConversionError("features outside ReLU6 range")
+    for tap in arch.feature_taps(variant):
+        value = result[compiled.output(tap.name)]
+        if value.shape[:2] != (2, tap.channels) or not np.isfinite(value).all():
+            raise ConversionError(f"OpenVINO output {tap.name} has shape {value.shape}")
 
 
 def convert(checkpoint: Path, variant_name: str, out: Path, verify: bool = True) -> None:

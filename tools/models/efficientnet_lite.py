@@ -64,6 +64,7 @@ class Block:
     expand_ratio: int
     kernel: int
     stride: int
+    stage: int = 0       # 0-based index into BASE_STAGES
 
     @property
     def hidden_channels(self) -> int:
@@ -117,9 +118,34 @@ def blocks(variant: Variant) -> list[Block]:
                 expand_ratio=expand,
                 kernel=kernel,
                 stride=stride if r == 0 else 1,
+                stage=stage,
             ))
             channels = out_channels
     return result
+
+
+@dataclass(frozen=True)
+class Tap:
+    """An intermediate tensor exported as an extra model output, for multi-layer descriptors."""
+
+    name: str            # the ONNX output name
+    block: int           # index into blocks(variant)
+    point: str           # "out" (after the block's residual add) or "expand" (after its expansion ReLU6)
+    channels: int
+
+
+def feature_taps(variant: Variant) -> list[Tap]:
+    """The layers whose pooled activations join the head's ("features from more than one layer",
+    tools/quality/FINDINGS.md): the ends of stages 5 and 6 and the expansion of stage 7's first block.
+    For Lite0 these are 112 channels at 14x14, 192 at 7x7 and 1152 at 7x7."""
+    all_blocks = blocks(variant)
+    last = {b.stage: i for i, b in enumerate(all_blocks)}
+    first_of_7 = next(i for i, b in enumerate(all_blocks) if b.stage == 6)
+    return [
+        Tap("stage5", last[4], "out", all_blocks[last[4]].out_channels),
+        Tap("stage6", last[5], "out", all_blocks[last[5]].out_channels),
+        Tap("stage7_expand", first_of_7, "expand", all_blocks[first_of_7].hidden_channels),
+    ]
 
 
 def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:

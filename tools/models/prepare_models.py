@@ -76,7 +76,8 @@ def sha256_of(path: Path) -> str:
 
 def manifest_for(source: ModelSource) -> dict:
     """The manifest.json contents (the Swift side reads exactly these keys)."""
-    res = arch.get_variant(source.variant).resolution
+    variant = arch.get_variant(source.variant)
+    res = variant.resolution
     return {
         "name": source.name,
         "description": f"EfficientNet-{source.variant.capitalize()}, ImageNet-1k weights",
@@ -88,6 +89,11 @@ def manifest_for(source: ModelSource) -> dict:
         # GeM p=3 beats avg and max on Fashion-MNIST and on shopper photos (tools/quality/FINDINGS.md).
         "pooling": "gem",
         "embeddingDimension": arch.HEAD_CHANNELS,
+        # Intermediate layers pooled beside the head (model outputs of the same forward pass).
+        "featureLayers": [{"name": t.name, "channels": t.channels} for t in arch.feature_taps(variant)],
+        # The head plus every layer: the tuned (catalog-label) space gains most from them
+        # (tools/quality/FINDINGS.md, "Intermediate-layer features").
+        "layers": "all",
         "logitsOutput": "logits",
         "labels": "labels.txt",
         "source": f"PyPI {source.package} {source.version}, {source.member}",
@@ -101,8 +107,10 @@ def is_prepared(model_dir: Path, source: ModelSource) -> bool:
         manifest = json.loads((model_dir / "manifest.json").read_text())
     except (OSError, ValueError):
         return False
+    # A model.onnx converted before the taps existed lacks their outputs: convert it again.
     return ((model_dir / "model.onnx").is_file() and (model_dir / "labels.txt").is_file()
-            and manifest.get("checkpointSha256") == source.sha256)
+            and manifest.get("checkpointSha256") == source.sha256
+            and manifest.get("featureLayers") == manifest_for(source)["featureLayers"])
 
 
 def fetch_wheel(source: ModelSource, cache: Path) -> Path:

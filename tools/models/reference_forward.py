@@ -8,7 +8,8 @@ and the runtimes that run it.
         --variant lite0 --input x.f32 --shape N,3,224,224 --features-out f.f32 --logits-out l.f32
 
 Files are raw little-endian float32 in C order. Input is already normalised
-((x - 127) / 128 on 0..255 RGB). features: [N,1280,h,w] after ReLU6; logits: [N,1000].
+((x - 127) / 128 on 0..255 RGB). features: [N,1280,h,w] after ReLU6; logits: [N,1000];
+--taps-out DIR writes the intermediate taps (efficientnet_lite.feature_taps) as DIR/NAME.f32.
 """
 
 from __future__ import annotations
@@ -75,26 +76,32 @@ def relu6(x: np.ndarray) -> np.ndarray:
     return np.clip(x, 0.0, 6.0)
 
 
-def forward(state: dict, variant: arch.Variant, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Returns (features [N,1280,h,w], logits [N,1000]) in float64."""
+def forward(state: dict, variant: arch.Variant,
+            x: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Returns (features [N,1280,h,w], logits [N,1000], {tap name: [N,C,h,w]}) in float64."""
     s = {k: v.astype(np.float64) for k, v in state.items()}
     x = x.astype(np.float64)
     x = relu6(batch_norm(conv2d(x, s["_conv_stem.weight"], 2), s, "_bn0"))
-    for b in arch.blocks(variant):
+    taps = arch.feature_taps(variant)
+    tapped: dict[str, np.ndarray] = {}
+    for i, b in enumerate(arch.blocks(variant)):
         p = b.prefix
         h = x
         if b.has_expand:
             h = relu6(batch_norm(conv2d(h, s[p + "_expand_conv.weight"], 1), s, p + "_bn0"))
+        tapped.update({t.name: h for t in taps if t.block == i and t.point == "expand"})
         h = relu6(batch_norm(depthwise_conv2d(h, s[p + "_depthwise_conv.weight"], b.stride),
                              s, p + "_bn1"))
         h = batch_norm(conv2d(h, s[p + "_project_conv.weight"], 1), s, p + "_bn2")
         x = h + x if b.has_residual else h
+        tapped.update({t.name: x for t in taps if t.block == i and t.point == "out"})
     features = relu6(batch_norm(conv2d(x, s["_conv_head.weight"], 1), s, "_bn1"))
     logits = features.mean(axis=(2, 3)) @ s["_fc.weight"].T + s["_fc.bias"]
-    return features, logits
+    return features, logits, tapped
 
 
-def run(checkpoint: Path, variant_name: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def run(checkpoint: Path, variant_name: str,
+        x: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Loads the checkpoint, checks it fits the variant, and runs the batch ``x``."""
     variant = arch.get_variant(variant_name)
     if x.ndim != 4 or x.shape[1:] != (3, variant.resolution, variant.resolution):
@@ -113,6 +120,7 @@ def main() -> None:
     parser.add_argument("--shape", required=True, help="N,3,H,W")
     parser.add_argument("--features-out", type=Path)
     parser.add_argument("--logits-out", type=Path)
+    parser.add_argument("--taps-out", type=Path, help="folder for one NAME.f32 per intermediate tap")
     args = parser.parse_args()
 
     shape = tuple(int(v) for v in args.shape.split(","))
@@ -121,13 +129,17 @@ def main() -> None:
         sys.exit(f"error: {args.input} holds {data.size} floats, shape {shape} needs "
                  f"{int(np.prod(shape))}")
     try:
-        features, logits = run(args.checkpoint, args.variant, data.reshape(shape))
+        features, logits, taps = run(args.checkpoint, args.variant, data.reshape(shape))
     except (ValueError, CheckpointError) as error:
         sys.exit(f"error: {error}")
     if args.features_out:
         features.astype("<f4").tofile(args.features_out)
     if args.logits_out:
         logits.astype("<f4").tofile(args.logits_out)
+    if args.taps_out:
+        args.taps_out.mkdir(parents=True, exist_ok=True)
+        for name, value in taps.items():
+            value.astype("<f4").tofile(args.taps_out / f"{name}.f32")
     top1 = ", ".join(str(int(i)) for i in logits.argmax(axis=1))
     print(f"features {list(features.shape)}, logits {list(logits.shape)}, top-1 {top1}")
 

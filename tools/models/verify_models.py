@@ -80,7 +80,7 @@ def verify(model_dir: Path, photos: Path) -> bool:
     x = np.stack([preprocess(photos / n, size) for n in names]).astype(np.float32)
 
     variant = manifest["name"].removeprefix("efficientnet-")
-    ref_features, ref_logits = reference_forward.run(model_dir / "checkpoint.pth", variant, x)
+    ref_features, ref_logits, _ = reference_forward.run(model_dir / "checkpoint.pth", variant, x)
     ok = True
     for name, top in zip(names, ref_logits.argmax(axis=1), strict=True):
         good = int(top) in EXPECTED[name]

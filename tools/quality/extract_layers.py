@@ -1,11 +1,12 @@
-"""Intermediate-layer descriptors: adds internal tensors of the Lite0 ONNX graph as extra outputs
-(a copy in $QDATA, the product's model is untouched) and pools them (avg, max, gem3 of relu'd values).
+"""Intermediate-layer descriptors: pools the Lite0 model's intermediate outputs (avg, max, gem3 of relu'd values).
+The prepared model exports them (tools/models/efficientnet_lite.feature_taps); the research that chose them ran on
+a copy with the same tensors added by their graph names then (add_61, add_84, relu6_86).
 
     python extract_layers.py --split test --name test_L
     python extract_layers.py --manifest M.csv --variant maskgrey --name sh_eval_L
 
-Layers: add_61 (end of stage 5, 112 ch, 14x14), add_84 (block 14, 192 ch, 7x7),
-relu6_86 (block 15 expansion, 1152 ch, 7x7). Writes NAME_LAYER_{avg,max,gem3}.npy.
+Layers: stage5 (end of stage 5, 112 ch, 14x14; was add_61), stage6 (block 14, 192 ch, 7x7; was add_84),
+stage7_expand (block 15 expansion, 1152 ch, 7x7; was relu6_86). Writes NAME_LAYER_{avg,max,gem3}.npy.
 """
 from __future__ import annotations
 
@@ -20,15 +21,7 @@ from PIL import Image
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qlib  # noqa: E402
 
-LAYERS = ["add_61", "add_84", "relu6_86"]
-
-
-def build(path):
-    import onnx
-    m = onnx.load(f"{qlib.MODEL_DIR}/model.onnx")
-    for name in LAYERS:
-        m.graph.output.append(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
-    onnx.save(m, path)
+LAYERS = ["stage5", "stage6", "stage7_expand"]
 
 
 def main():
@@ -39,9 +32,7 @@ def main():
     ap.add_argument("--name", required=True)
     ap.add_argument("--batch", type=int, default=32)
     a = ap.parse_args()
-    path = f"{qlib.QDATA}/model_layers.onnx"
-    if not os.path.exists(path):
-        build(path)
+    path = f"{qlib.MODEL_DIR}/model.onnx"
     import openvino as ov
     core = ov.Core()
     m = core.read_model(path)

@@ -49,7 +49,7 @@ struct IndexCommand: AsyncParsableCommand {
         let signals = SignalWatcher(stop: stop)
         defer { signals.cancel() }
         let bar = ProgressBar()
-        printError("importing \(catalogSource.description) into \(catalog.displayName) with \(embedder.manifest.name) (\(embedder.precision.rawValue), \(embedder.pooling) pooling)")
+        printError("importing \(catalogSource.description) into \(catalog.displayName) with \(embedder.manifest.name) (\(embedder.precision.rawValue), \(embedder.descriptorSummary))")
         let summary = try await ImportPipeline(store: store, embedder: embedder, options: options)
             .run(source: catalogSource, progress: bar, stop: stop)
         bar.finish()

@@ -15,6 +15,9 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Pooling of the feature map: avg, max, gem or gem:P (default: the model's).")
     var pool: String?
 
+    @Option(name: .long, help: "Feature layers pooled beside the head: final (the head alone), all, or names from the model's manifest (default: the model's).")
+    var layers: String?
+
     /// Embedder options from the command line.
     func embedderOptions() throws -> EmbedderOptions {
         guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
@@ -22,6 +25,7 @@ struct ModelOptions: ParsableArguments {
         options.precision = precision
         options.threads = threads
         if let pool { options.pooling = try Pooling(parsing: pool) }
+        if let layers { options.layers = try LayerSelection(parsing: layers) }
         return options
     }
 
