@@ -39,6 +39,21 @@ final class QualityCommandTests: XCTestCase {
         let votedP10 = try XCTUnwrap(((voted["report"] as? [String: Any])?["metrics"] as? [String: Double])?["precisionAt10"])
         XCTAssertGreaterThanOrEqual(votedP10, tunedP10)
 
+        // Queries read from another catalog's stored vectors score as the same images embedded afresh.
+        let queryDB = folder.appendingPathComponent("queries.db").path
+        XCTAssertEqual(try CLIRunner.run(["index", "fashion-mnist:train", "--limit", "60", "--db", queryDB], in: folder).status, 0)
+        func metrics(_ extra: [String]) throws -> (queries: Int, p10: Double) {
+            let run = try CLIRunner.run(["eval", "--db", db, "--space", "tuned", "--json"] + extra, in: folder)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let report = try XCTUnwrap(try json(run.stdout)["report"] as? [String: Any])
+            return (report["queries"] as? Int ?? -1, try XCTUnwrap((report["metrics"] as? [String: Double])?["precisionAt10"]))
+        }
+        let stored = try metrics(["--query-db", queryDB]), embedded = try metrics(["--queries", "fashion-mnist:train", "--limit", "60"])
+        XCTAssertEqual(stored.queries, 60)
+        XCTAssertEqual(embedded.queries, 60)
+        XCTAssertEqual(stored.p10, embedded.p10, accuracy: 0.02)
+        XCTAssertNotEqual(try CLIRunner.run(["eval", "--db", db, "--query-db", queryDB, "--queries", "fashion-mnist:train"], in: folder).status, 0)
+
         let similar = try CLIRunner.run(["similar", "test-1", "--db", db, "--k", "5", "--json"], in: folder)
         XCTAssertEqual(similar.status, 0, similar.stderr)
         let rawSimilar = try CLIRunner.run(["similar", "test-1", "--db", db, "--k", "5", "--space", "raw", "--qe", "0", "--json"], in: folder)

@@ -23,6 +23,11 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Label field that decides relevance.")
     var label = "articleType"
 
+    @Option(name: .customLong("query-db"), help: ArgumentHelp(
+        "Take the queries from another catalog's stored vectors (same model; e.g. one indexed from fashion-mnist:test) instead of embedding --queries: for sweeps of search options.",
+        valueName: "file-or-url"))
+    var queryDB: String?
+
     @Option(help: "Use at most this many queries.")
     var limit: Int?
 
@@ -82,6 +87,19 @@ struct EvalCommand: AsyncParsableCommand {
         }
         var queryVectors: SourceVectors?
         var embedSeconds = 0.0
+        if queries != nil, queryDB != nil { throw ValidationError("give --queries or --query-db, not both") }
+        if let queryDB {
+            var options = catalog
+            options.db = queryDB
+            let stored = try await options.open().loadVectors(modelKey: embedder.modelKey)
+            guard stored.count > 0 else { throw ValidationError("\(options.displayName) has no vectors for \(embedder.modelKey)") }
+            let n = min(stored.count, limit ?? stored.count)
+            queryVectors = SourceVectors(ids: Array(stored.ids.prefix(n)), attributes: Array(stored.attributes.prefix(n)),
+                                         vectors: Array(stored.vectors.prefix(n * stored.dimension)), failures: [])
+            if let tuning, let raw = queryVectors {
+                queryVectors?.vectors = tuning.project(rows: raw.vectors, count: raw.ids.count)
+            }
+        }
         if let queries {
             let started = Date()
             queryVectors = try SourceVectors.embed(Catalog.source(for: queries), with: embedder, limit: limit, flip: flip)
@@ -95,7 +113,7 @@ struct EvalCommand: AsyncParsableCommand {
         let labelConsensus = consensus > 0 ? LabelConsensus(label: label, neighbours: consensus, weight: consensusWeight) : nil
         let report = RetrievalEvaluation.run(catalog: tuning.map { $0.projected(table) } ?? table, queries: queryVectors, label: label, metric: metric, storage: storage,
                                              expansion: expansion, consensus: labelConsensus)
-        var method = "\(embedder.manifest.name) \(embedder.pooling) \(metric.rawValue) \(embedder.precision.rawValue)"
+        var method = "\(embedder.manifest.name) \(embedder.pooling)\(embedder.layerSuffix) \(metric.rawValue) \(embedder.precision.rawValue)"
         if let tuning { method += " tuned(\(tuning.label), \(tuning.outputDimension)-d)" }
         if let expansion { method += " αQE(\(expansion.depth), α=\(expansion.alpha))" }
         if let labelConsensus { method += " consensus(\(labelConsensus.neighbours), w=\(labelConsensus.weight))" }
@@ -105,7 +123,7 @@ struct EvalCommand: AsyncParsableCommand {
         } else {
             let m = report.metrics
             print("method     \(method)")
-            print("catalog    \(report.catalog) items, queries \(report.queries) (\(queries ?? "leave-one-out")), relevant = same \(label)")
+            print("catalog    \(report.catalog) items, queries \(report.queries) (\(queries ?? queryDB.map { "stored in \($0)" } ?? "leave-one-out")), relevant = same \(label)")
             print(String(format: "P@1 %.4f   P@5 %.4f   P@10 %.4f   mAP@100 %.4f   (mAP@100 over the relevant results found: %.4f)",
                          m.precisionAt1, m.precisionAt5, m.precisionAt10, m.averagePrecision, m.averagePrecisionOfHits))
             print(String(format: "search     %.0f queries/s%@", report.queriesPerSecond,
@@ -126,7 +144,7 @@ extension EvalCommand {
             (name: "\(cleanup)", embed: { (image: EncodedImage) throws -> [Float] in try embedder.embedPhoto(image, look: look, cleanup: cleanup) })
         }
         let reports = ShopperEvaluation.run(set: set, catalog: table, label: label, tuning: tuning, methods: methods)
-        var base = "\(embedder.manifest.name) \(embedder.pooling) \(metric.rawValue) (catalog \(look.greyscale ? "grey" : "colour")"
+        var base = "\(embedder.manifest.name) \(embedder.pooling)\(embedder.layerSuffix) \(metric.rawValue) (catalog \(look.greyscale ? "grey" : "colour")"
             + (look.background.map { ", background \($0)" } ?? "") + ")"
         if let tuning { base += " tuned(\(tuning.label))" }
         if !json {

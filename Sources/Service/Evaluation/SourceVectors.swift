@@ -14,6 +14,14 @@ public struct SourceVectors: Sendable {
     /// Items that could not be embedded: "id: reason".
     public var failures: [String]
 
+    /// Wraps vectors made elsewhere (e.g. read from another catalog).
+    public init(ids: [String], attributes: [[String: String]], vectors: [Float], failures: [String]) {
+        self.ids = ids
+        self.attributes = attributes
+        self.vectors = vectors
+        self.failures = failures
+    }
+
     /// Decodes on all cores and embeds in batches; at most `limit` items. With `flip`, each vector is the normalised
     /// mean of the image's and its mirror image's (flip test-time augmentation: one more model input per item).
     public static func embed(_ source: any CatalogSource, with embedder: Embedder, limit: Int? = nil, flip: Bool = false) throws -> SourceVectors {
