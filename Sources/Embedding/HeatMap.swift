@@ -19,13 +19,16 @@ public struct HeatMap: Sendable, Codable, Equatable {
 }
 
 extension FeatureMap {
-    /// The heat map of this image's features against `query` (same length as `channels`).
+    /// The heat map of this image's features against `query`. Only the query's first `channels` values
+    /// count: the head's part of a multi-layer vector, taken at unit length.
     public func heatMap(to query: [Float], region: CropRegion) -> HeatMap {
         let spatial = width * height
+        let used = Swift.min(channels, query.count)
+        let queryNorm = query[0..<used].reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
         var cosines = [Float](repeating: 0, count: spatial)
         values.withUnsafeBufferPointer { map in
             var dots = [Float](repeating: 0, count: spatial), norms = [Float](repeating: 0, count: spatial)
-            for c in 0..<Swift.min(channels, query.count) {
+            for c in 0..<used {
                 let q = query[c], plane = c * spatial
                 for s in 0..<spatial {
                     let v = map[plane + s]
@@ -33,7 +36,7 @@ extension FeatureMap {
                     norms[s] += v * v
                 }
             }
-            for s in 0..<spatial { cosines[s] = norms[s] > 0 ? dots[s] / norms[s].squareRoot() : 0 }
+            for s in 0..<spatial { cosines[s] = norms[s] > 0 && queryNorm > 0 ? dots[s] / (norms[s].squareRoot() * queryNorm) : 0 }
         }
         let low = cosines.min() ?? 0, high = cosines.max() ?? 0
         let span = high - low
