@@ -8,7 +8,8 @@
 # goes first, then prints per runtime, precision and batch the median over the
 # repeats of images/s (from each line's median_ms_per_batch when it has one, else
 # ms_per_batch), and the ratios lookalike / openvino-python bf16 and
-# lookalike / onnxruntime f32.
+# lookalike / onnxruntime f32. Lookalike's figures run on to pooled vectors (of the
+# model's default layers; LOOKALIKE_BENCH_ARGS="--layers final" for the head alone).
 # Environment: LOOKALIKE (binary, default .build/release/lookalike),
 # LOOKALIKE_BENCH_ARGS (extra arguments for it), PYTHON (default .venv/bin/python).
 set -euo pipefail

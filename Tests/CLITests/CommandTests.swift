@@ -70,6 +70,15 @@ final class CommandTests: XCTestCase {
         let unknown = try CLIRunner.run(["embed", "--layers", "stage9", chelsea], in: folder)
         XCTAssertEqual(unknown.status, 1)
         XCTAssertTrue(unknown.stderr.contains("no feature layer 'stage9'"), unknown.stderr)
+        // bench embed compares layer selections side by side, timing the model up to pooled vectors.
+        let bench = try CLIRunner.run(["bench", "embed", "--precisions", "f32", "--batches", "2", "--layers", "final", "--layers", "all",
+                                       "--seconds", "0.2", "--json"], in: folder)
+        XCTAssertEqual(bench.status, 0, bench.stderr)
+        let lines = try bench.stdout.split(separator: "\n").map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        XCTAssertEqual(lines.map { $0["layers"] as? String }, ["final", "stage5,stage6,stage7_expand"])
+        XCTAssertEqual(lines.map { $0["dimension"] as? Int }, [1280, 2736])
+        XCTAssertTrue(lines.allSatisfy { ($0["images_per_s"] as? Double ?? 0) > 0 }, bench.stdout)
+
         let classify = try CLIRunner.run(["classify", "--json", chelsea], in: folder)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(classify.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(object["file"] as? String, chelsea)
