@@ -25,11 +25,16 @@ final class QualityCommandTests: XCTestCase {
         let heldOutRaw = try XCTUnwrap(report["raw"] as? [String: Double])
         XCTAssertGreaterThan(heldOutTuned["precisionAt10"] ?? 0, heldOutRaw["precisionAt10"] ?? 1, tune.stdout)
         XCTAssertTrue(tune.stderr.contains("tuned on 400 products, 10 classes"), tune.stderr)
+        // A dry run scores other parameters on the held-out products and leaves the stored tuning alone.
+        let dry = try CLIRunner.run(["tune", "--db", db, "--label", "articleType", "--dimensions", "16", "--dry-run", "--json"], in: folder)
+        XCTAssertEqual(dry.status, 0, dry.stderr)
+        XCTAssertNotNil(try json(dry.stdout)["tuned"], dry.stdout)
+        XCTAssertFalse(dry.stderr.contains("stored in"), dry.stderr)
 
         // Leave-one-out on the catalog: tuned + αQE ranks the same kind of product higher than raw vectors.
         let raw = try json(CLIRunner.run(["eval", "--db", db, "--json"], in: folder).stdout)
         let tuned = try json(CLIRunner.run(["eval", "--db", db, "--space", "tuned", "--qe", "5", "--json"], in: folder).stdout)
-        XCTAssertTrue((tuned["method"] as? String ?? "").contains("tuned(articleType"), "\(tuned)")
+        XCTAssertTrue((tuned["method"] as? String ?? "").contains("tuned(articleType, 74-d)"), "\(tuned)")  // 64 + 10 classes
         let rawP10 = try XCTUnwrap(((raw["report"] as? [String: Any])?["metrics"] as? [String: Double])?["precisionAt10"])
         let tunedP10 = try XCTUnwrap(((tuned["report"] as? [String: Any])?["metrics"] as? [String: Double])?["precisionAt10"])
         XCTAssertGreaterThan(tunedP10, rawP10)

@@ -33,6 +33,9 @@ struct TuneCommand: AsyncParsableCommand {
     @Flag(help: "Skip the held-out check (fit and store only).")
     var noHoldout = false
 
+    @Flag(name: .customLong("dry-run"), help: "Only score these parameters on the held-out products; store nothing (to compare --dimensions and --blend).")
+    var dryRun = false
+
     @Flag(help: "Do nothing when the catalog already has a tuning for this model (`index` re-fits it when the catalog changes a lot).")
     var ifMissing = false
 
@@ -44,6 +47,7 @@ struct TuneCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard dimensions >= 1, blend >= 0, blend.isFinite else { throw ValidationError("--dimensions must be ≥ 1 and --blend ≥ 0") }
+        guard !(dryRun && noHoldout) else { throw ValidationError("--dry-run scores the held-out products; it cannot be used with --no-holdout") }
         guard !catalog.isPostgres else {
             throw ValidationError("tuned similarity is searched in memory; tune a SQLite catalog (PostgreSQL searches raw vectors)")
         }
@@ -78,6 +82,7 @@ struct TuneCommand: AsyncParsableCommand {
                     }
                 }
             }
+            if dryRun { return }
             let started = Date()
             let tuning = try await CatalogTuning.fitAndStore(store: store, table: table, label: label, parameters: parameters)
             printError(String(format: "lookalike: tuned on %d products, %d classes of '%@', %d → %d dimensions, in %.1f s; stored in %@",
