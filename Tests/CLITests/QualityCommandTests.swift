@@ -59,6 +59,15 @@ final class QualityCommandTests: XCTestCase {
         XCTAssertEqual(stored.p10, embedded.p10, accuracy: 0.02)
         XCTAssertNotEqual(try CLIRunner.run(["eval", "--db", db, "--query-db", queryDB, "--queries", "fashion-mnist:train"], in: folder).status, 0)
 
+        // PCA-whitening learned from the catalog, both sides, raw space only.
+        let whitened = try CLIRunner.run(["eval", "--db", db, "--pca-whiten", "32", "--json"], in: folder)
+        XCTAssertEqual(whitened.status, 0, whitened.stderr)
+        XCTAssertTrue((try json(whitened.stdout)["method"] as? String ?? "").contains("PCA-whitened(32-d)"), whitened.stdout)
+        XCTAssertTrue(whitened.stderr.contains("PCA-whitening 2736 → 32 learned from 400 catalog vectors"), whitened.stderr)
+        let whitenedTuned = try CLIRunner.run(["eval", "--db", db, "--pca-whiten", "32", "--space", "tuned"], in: folder)
+        XCTAssertNotEqual(whitenedTuned.status, 0)
+        XCTAssertTrue(whitenedTuned.stderr.contains("raw space"), whitenedTuned.stderr)
+
         let similar = try CLIRunner.run(["similar", "test-1", "--db", db, "--k", "5", "--json"], in: folder)
         XCTAssertEqual(similar.status, 0, similar.stderr)
         let rawSimilar = try CLIRunner.run(["similar", "test-1", "--db", db, "--k", "5", "--space", "raw", "--qe", "0", "--json"], in: folder)

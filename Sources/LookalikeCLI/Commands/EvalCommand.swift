@@ -52,6 +52,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("consensus-weight"), help: "What a full vote adds to a cosine similarity.")
     var consensusWeight: Float = 1
 
+    @Option(name: .customLong("pca-whiten"), help: "PCA-whiten to this many dimensions, learned from the catalog's vectors (no labels), both sides (0 = off; raw space only).")
+    var pcaWhiten = 0
+
     @Flag(help: "Flip test-time augmentation of --queries: each query is the mean of the image's and its mirror image's vectors.")
     var flip = false
 
@@ -80,9 +83,22 @@ struct EvalCommand: AsyncParsableCommand {
             }
             tuning = try TunedSimilarity(encoded: data)
         }
+        var projection: (any VectorProjection)? = tuning
+        if pcaWhiten > 0 {
+            guard space == .raw else { throw ValidationError("--pca-whiten applies to the raw space; leave out --space tuned") }
+            let started = Date()
+            do {
+                projection = try PCAWhitening(vectors: table.vectors, count: table.count, dimension: table.dimension,
+                                              dimensions: min(pcaWhiten, table.dimension))
+            } catch let error as TuningError {
+                throw ValidationError(error.description)
+            }
+            printError(String(format: "lookalike: PCA-whitening %d → %d learned from %d catalog vectors in %.1f s",
+                              table.dimension, min(pcaWhiten, table.dimension), table.count, Date().timeIntervalSince(started)))
+        }
         if let shopper {
             // The shopper evaluation projects the catalog itself (it needs the raw vectors too).
-            try await runShopper(folder: shopper, store: store, embedder: embedder, table: table, tuning: tuning)
+            try await runShopper(folder: shopper, store: store, embedder: embedder, table: table, projection: projection)
             return
         }
         var queryVectors: SourceVectors?
@@ -96,25 +112,23 @@ struct EvalCommand: AsyncParsableCommand {
             let n = min(stored.count, limit ?? stored.count)
             queryVectors = SourceVectors(ids: Array(stored.ids.prefix(n)), attributes: Array(stored.attributes.prefix(n)),
                                          vectors: Array(stored.vectors.prefix(n * stored.dimension)), failures: [])
-            if let tuning, let raw = queryVectors {
-                queryVectors?.vectors = tuning.project(rows: raw.vectors, count: raw.ids.count)
-            }
         }
         if let queries {
             let started = Date()
             queryVectors = try SourceVectors.embed(Catalog.source(for: queries), with: embedder, limit: limit, flip: flip)
             embedSeconds = Date().timeIntervalSince(started)
-            if let tuning, let raw = queryVectors {
-                queryVectors?.vectors = tuning.project(rows: raw.vectors, count: raw.ids.count)
-            }
             if let failures = queryVectors?.failures, !failures.isEmpty { printError("\(failures.count) queries failed, e.g. \(failures[0])") }
+        }
+        if let projection, let raw = queryVectors {
+            queryVectors?.vectors = projection.project(rows: raw.vectors, count: raw.ids.count)
         }
         let expansion = expansionDepth > 0 ? QueryExpansion(depth: expansionDepth, alpha: expansionAlpha) : nil
         let labelConsensus = consensus > 0 ? LabelConsensus(label: label, neighbours: consensus, weight: consensusWeight) : nil
-        let report = RetrievalEvaluation.run(catalog: tuning.map { $0.projected(table) } ?? table, queries: queryVectors, label: label, metric: metric, storage: storage,
+        let report = RetrievalEvaluation.run(catalog: projection.map { $0.projected(table) } ?? table, queries: queryVectors, label: label, metric: metric, storage: storage,
                                              expansion: expansion, consensus: labelConsensus)
         var method = "\(embedder.manifest.name) \(embedder.pooling)\(embedder.layerSuffix) \(metric.rawValue) \(embedder.precision.rawValue)"
         if let tuning { method += " tuned(\(tuning.label), \(tuning.outputDimension)-d)" }
+        if pcaWhiten > 0, let projection { method += " PCA-whitened(\(projection.outputDimension)-d)" }
         if let expansion { method += " αQE(\(expansion.depth), α=\(expansion.alpha))" }
         if let labelConsensus { method += " consensus(\(labelConsensus.neighbours), w=\(labelConsensus.weight))" }
         if flip { method += " flip-TTA" }
@@ -134,8 +148,8 @@ struct EvalCommand: AsyncParsableCommand {
 
 extension EvalCommand {
     /// `eval --shopper`: exact-item recall of generated shopper photos against the catalog.
-    /// `table` holds the catalog's raw vectors; with a `tuning`, the evaluation projects them and the queries.
-    func runShopper(folder: String, store: any CatalogStore, embedder: Embedder, table: VectorTable, tuning: TunedSimilarity?) async throws {
+    /// `table` holds the catalog's raw vectors; with a `projection` (tuning, PCA-whitening), the evaluation projects them and the queries.
+    func runShopper(folder: String, store: any CatalogStore, embedder: Embedder, table: VectorTable, projection: (any VectorProjection)?) async throws {
         let cleanups = try cleanup.map { try PhotoCleanup(parsing: $0) }
         let look = try await CatalogLook.sample(store: store, ids: table.ids, embedder: embedder)
         var set = try ShopperPhotos(folder: URL(fileURLWithPath: folder), label: label)
@@ -143,10 +157,11 @@ extension EvalCommand {
         let methods = cleanups.map { cleanup in
             (name: "\(cleanup)", embed: { (image: EncodedImage) throws -> [Float] in try embedder.embedPhoto(image, look: look, cleanup: cleanup) })
         }
-        let reports = ShopperEvaluation.run(set: set, catalog: table, label: label, tuning: tuning, methods: methods)
+        let reports = ShopperEvaluation.run(set: set, catalog: table, label: label, tuning: projection, methods: methods)
         var base = "\(embedder.manifest.name) \(embedder.pooling)\(embedder.layerSuffix) \(metric.rawValue) (catalog \(look.greyscale ? "grey" : "colour")"
             + (look.background.map { ", background \($0)" } ?? "") + ")"
-        if let tuning { base += " tuned(\(tuning.label))" }
+        if let tuning = projection as? TunedSimilarity { base += " tuned(\(tuning.label))" }
+        if pcaWhiten > 0, let projection { base += " PCA-whitened(\(projection.outputDimension)-d)" }
         if !json {
             print("method     \(base)")
             print("photos     \(set.photos.count) from \(folder); catalog \(table.count)")

@@ -28,7 +28,7 @@ public enum ShopperEvaluation {
     /// vector). Photos are taken in turn and every method runs on each before the next photo, so their
     /// timings share the machine's conditions. Vectors are mapped by `tuning` (if given) and searched
     /// exactly (f32, cosine) among the catalog's (tuned) vectors.
-    public static func run(set: ShopperPhotos, catalog table: VectorTable, label: String, tuning: TunedSimilarity? = nil,
+    public static func run(set: ShopperPhotos, catalog table: VectorTable, label: String, tuning: (any VectorProjection)? = nil,
                            methods: [(name: String, embed: (EncodedImage) throws -> [Float])]) -> [(name: String, report: Report)] {
         let searched = tuning.map { $0.projected(table) } ?? table
         var index = ExactIndex(dimension: searched.dimension, storage: .float32, metric: .cosine)

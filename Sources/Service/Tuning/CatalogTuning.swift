@@ -80,8 +80,8 @@ public enum CatalogTuning {
     }
 }
 
-extension TunedSimilarity {
-    /// The same table with tuned vectors.
+extension VectorProjection {
+    /// The same table with projected vectors.
     public func projected(_ table: VectorTable) -> VectorTable {
         VectorTable(modelKey: table.modelKey, ids: table.ids, attributes: table.attributes, dimension: outputDimension,
                     vectors: project(rows: table.vectors, count: table.count))
