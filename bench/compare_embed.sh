@@ -67,7 +67,9 @@ samples = defaultdict(list)
 for line in open(sys.argv[1]):
     try:
         row = json.loads(line)
-        key = (row["runtime"], row["precision"], int(row["batch"]))
+        # Lookalike's lines name their layer selection: keep selections apart.
+        runtime = row["runtime"] + (f"[{row['layers']}]" if row.get("layers") else "")
+        key = (runtime, row["precision"], int(row["batch"]))
         # Per-run medians when the line has them (robust to other load), else means.
         ms = float(row.get("median_ms_per_batch", row["ms_per_batch"]))
         samples[key].append((key[2] * 1000.0 / ms, ms))
@@ -85,7 +87,7 @@ for key in sorted(samples):
 
 print("\nratios of median images/s (higher is better for lookalike)")
 for batch in sorted({k[2] for k in samples}):
-    ours = [k for k in samples if k[0] == "lookalike" and k[2] == batch]
+    ours = [k for k in samples if k[0].startswith("lookalike") and k[2] == batch]
     if not ours:
         print(f"batch {batch:3d}: no lookalike results")
     for key in sorted(ours):
@@ -93,6 +95,6 @@ for batch in sorted({k[2] for k in samples}):
         for runtime, precision in (("openvino-python", "bf16"), ("onnxruntime", "f32")):
             base = median.get((runtime, precision, batch))
             ratio = f"{median[key] / base:.2f}" if base else "n/a"
-            parts.append(f"lookalike-{key[1]} / {runtime}-{precision} = {ratio}")
+            parts.append(f"{key[0]}-{key[1]} / {runtime}-{precision} = {ratio}")
         print(f"batch {batch:3d}: " + ", ".join(parts))
 PY

@@ -73,6 +73,11 @@ public final class Embedder: @unchecked Sendable {
                                                  reason: "its model file \(modelPath) does not exist")
         }
         let model = try core.readModel(at: modelPath)
+        if let missing = layers.first(where: { !core.hasOutput(model, named: $0.name) }) {
+            ov_model_free(model)
+            throw EmbeddingError.invalidManifest(path: directory.appendingPathComponent("manifest.json").path,
+                                                 reason: "featureLayers names '\(missing.name)', which \(manifest.model) does not output")
+        }
         let precision = core.resolve(options.precision)
         let compiled: OpaquePointer
         do {
@@ -146,10 +151,11 @@ public final class Embedder: @unchecked Sendable {
         try embed([decode(image, region: region)])[0]
     }
 
-    /// Runs the model on decoded images and returns its raw outputs.
-    public func infer(_ images: [RGBImage]) throws -> InferenceOutput {
+    /// Runs the model on decoded images and returns its raw outputs (without the intermediate layers when
+    /// `withLayers` is false: for callers that read only the head's feature map).
+    public func infer(_ images: [RGBImage], withLayers: Bool = true) throws -> InferenceOutput {
         guard !images.isEmpty else { throw EmbeddingError.invalidArgument("no images to embed") }
-        return try infer(tensor: inputTensor(for: images), count: images.count)
+        return try infer(tensor: inputTensor(for: images), count: images.count, withLayers: withLayers)
     }
 
     /// The model's input tensor for decoded images: channel order, normalisation and layout per the manifest.
@@ -165,7 +171,7 @@ public final class Embedder: @unchecked Sendable {
     }
 
     /// Runs the model on a ready input tensor of `count` images (layout and normalisation as the manifest says).
-    public func infer(tensor: [Float], count: Int) throws -> InferenceOutput {
+    public func infer(tensor: [Float], count: Int, withLayers: Bool = true) throws -> InferenceOutput {
         let per = writer.elementsPerImage
         guard count > 0, tensor.count == count * per else {
             throw EmbeddingError.invalidArgument("tensor has \(tensor.count) values, expected \(count) × \(per)")
@@ -175,7 +181,8 @@ public final class Embedder: @unchecked Sendable {
         while start < count {
             let n = min(options.maxBatch, count - start)
             let part = try tensor.withUnsafeBufferPointer { all in
-                try runBatch(UnsafeBufferPointer(rebasing: all[(start * per)..<((start + n) * per)]), count: n)
+                try runBatch(UnsafeBufferPointer(rebasing: all[(start * per)..<((start + n) * per)]), count: n,
+                             layers: withLayers ? layers : [])
             }
             if output == nil { output = part } else { output?.append(part) }
             start += n
@@ -200,7 +207,7 @@ public final class Embedder: @unchecked Sendable {
     }
 
     /// One call into OpenVINO with a batch no larger than maxBatch.
-    private func runBatch(_ input: UnsafeBufferPointer<Float>, count: Int) throws -> InferenceOutput {
+    private func runBatch(_ input: UnsafeBufferPointer<Float>, count: Int, layers: [ModelManifest.FeatureLayer]) throws -> InferenceOutput {
         let i = manifest.input
         let dims: [Int64] = i.layout == .nchw ? [Int64(count), 3, Int64(i.height), Int64(i.width)]
                                                : [Int64(count), Int64(i.height), Int64(i.width), 3]

@@ -1,7 +1,8 @@
 import Imaging
 
-/// Which part of an image looks most like a query: the cosine similarity between the query vector and
-/// the model's feature vector at each cell of its spatial feature map (before pooling).
+/// Which part of an image looks most like a query: the cosine similarity between the query vector's head
+/// part (the pooled head, at unit length) and the model's feature vector at each cell of its spatial
+/// feature map (before pooling).
 ///
 /// `values` are row-major, scaled to 0…1 between the map's least and most similar cells; `region`
 /// is the part of the image the map covers (the model's centre crop, or the whole image), as fractions.
@@ -57,7 +58,7 @@ extension Embedder {
         }
         var maps = [HeatMap?](repeating: nil, count: images.count)
         guard !decoded.isEmpty else { return maps }
-        let output = try infer(decoded.map(\.pixels))
+        let output = try infer(decoded.map(\.pixels), withLayers: false)
         for (n, item) in decoded.enumerated() {
             maps[item.index] = output.featureMap(at: n)?.heatMap(to: query, region: item.region)
         }

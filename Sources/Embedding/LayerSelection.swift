@@ -37,6 +37,9 @@ public enum LayerSelection: Sendable, Hashable, CustomStringConvertible {
         case .final: return []
         case .all: return known
         case .named(let names):
+            guard Set(names).count == names.count else {
+                throw EmbeddingError.invalidArgument("layers '\(names.joined(separator: ","))' name a layer twice")
+            }
             return try names.map { name in
                 guard let layer = known.first(where: { $0.name == name }) else {
                     let list = known.isEmpty ? "none" : known.map(\.name).joined(separator: ", ")

@@ -47,7 +47,7 @@ public struct ModelManifest: Codable, Sendable, Equatable {
     public var input: Input
     /// The output holding features: a [N, C, H, W] map (pooled here) or a [N, D] vector.
     public var featureOutput: String
-    /// Layout of a rank-4 feature output; NCHW when absent.
+    /// Layout of rank-4 feature outputs (the head's and any `featureLayers`); NCHW when absent.
     public var featureLayout: TensorLayout?
     /// The pooling used when the caller chooses none ("avg", "max", "gem", "gem:P").
     public var pooling: String?

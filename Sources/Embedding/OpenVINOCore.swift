@@ -51,6 +51,14 @@ final class OpenVINOCore: @unchecked Sendable {
     }
 
     /// Compiles a model for the CPU.
+    /// Whether the model has an output tensor named `name`.
+    func hasOutput(_ model: OpaquePointer, named name: String) -> Bool {
+        var port: OpaquePointer?
+        guard ov_model_const_output_by_name(model, name, &port) == OK, let port else { return false }
+        ov_output_const_port_free(port)
+        return true
+    }
+
     func compile(_ model: OpaquePointer, precision: Precision, threads: Int, hint: String) throws -> OpaquePointer {
         var compiled: OpaquePointer?
         let status = precision.hint.withCString { precisionHint in

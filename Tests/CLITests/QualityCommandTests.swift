@@ -58,6 +58,17 @@ final class QualityCommandTests: XCTestCase {
         XCTAssertEqual(embedded.queries, 60)
         XCTAssertEqual(stored.p10, embedded.p10, accuracy: 0.02)
         XCTAssertNotEqual(try CLIRunner.run(["eval", "--db", db, "--query-db", queryDB, "--queries", "fashion-mnist:train"], in: folder).status, 0)
+        let flipStored = try CLIRunner.run(["eval", "--db", db, "--query-db", queryDB, "--flip"], in: folder)
+        XCTAssertNotEqual(flipStored.status, 0)
+        XCTAssertTrue(flipStored.stderr.contains("--flip needs query images"), flipStored.stderr)
+        let missing = folder.appendingPathComponent("no-such.db").path
+        let typo = try CLIRunner.run(["eval", "--db", db, "--query-db", missing], in: folder)
+        XCTAssertNotEqual(typo.status, 0)
+        XCTAssertTrue(typo.stderr.contains("does not exist"), typo.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: missing), "reading queries must not create a catalog")
+        let removeDry = try CLIRunner.run(["tune", "--db", db, "--remove", "--dry-run"], in: folder)
+        XCTAssertNotEqual(removeDry.status, 0)
+        XCTAssertEqual(try CLIRunner.run(["eval", "--db", db, "--space", "tuned", "--limit", "5"], in: folder).status, 0, "the tuning is still there")
 
         // PCA-whitening learned from the catalog, both sides, raw space only.
         let whitened = try CLIRunner.run(["eval", "--db", db, "--pca-whiten", "32", "--json"], in: folder)

@@ -81,6 +81,29 @@ final class ManifestTests: XCTestCase {
         }
     }
 
+    func testFeatureLayersTheModelDoesNotOutputAreExplained() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("layers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tiny = Paths.testModels.appendingPathComponent("tiny-bgr")
+        try FileManager.default.copyItem(at: tiny.appendingPathComponent("model.onnx"), to: folder.appendingPathComponent("model.onnx"))
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: tiny.appendingPathComponent("manifest.json"))) as? [String: Any])
+        object["featureLayers"] = [["name": "block3", "channels": 8]]
+        object["layers"] = "all"
+        try JSONSerialization.data(withJSONObject: object).write(to: folder.appendingPathComponent("manifest.json"))
+        XCTAssertThrowsError(try Embedder(directory: folder)) { error in
+            XCTAssertTrue("\(error)".contains("featureLayers names 'block3'"), "\(error)")
+        }
+        // The head alone still loads, and a layer named twice is refused.
+        var options = EmbedderOptions()
+        options.layers = .final
+        XCTAssertEqual(try Embedder(directory: folder, options: options).dimension, 3)
+        options.layers = .named(["block3", "block3"])
+        XCTAssertThrowsError(try Embedder(directory: folder, options: options)) { error in
+            XCTAssertTrue("\(error)".contains("twice"), "\(error)")
+        }
+    }
+
     func testPoolingMaths() throws {
         // Two channels over four positions.
         let map: [Float] = [1, 2, 3, 6, 0, 0, 0, 8]

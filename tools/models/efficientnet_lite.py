@@ -141,6 +141,7 @@ def feature_taps(variant: Variant) -> list[Tap]:
     all_blocks = blocks(variant)
     last = {b.stage: i for i, b in enumerate(all_blocks)}
     first_of_7 = next(i for i, b in enumerate(all_blocks) if b.stage == 6)
+    assert all_blocks[first_of_7].has_expand, "an expand tap needs a block with an expansion layer"
     return [
         Tap("stage5", last[4], "out", all_blocks[last[4]].out_channels),
         Tap("stage6", last[5], "out", all_blocks[last[5]].out_channels),

@@ -134,7 +134,7 @@ extension Embedder {
             case .salient:
                 let letterbox = geometry.aspectBox(centreX: Double(photo.width) / 2, centreY: Double(photo.height) / 2,
                                                    width: Double(photo.width), height: Double(photo.height))
-                let output = try infer([geometry.cut(photo, box: letterbox, background: background)])
+                let output = try infer([geometry.cut(photo, box: letterbox, background: background)], withLayers: false)
                 guard let map = output.featureMap(at: 0), let region = geometry.salientBox(map) else {
                     views.append(grey ? PixelOps.grey(centre) : centre)
                     continue

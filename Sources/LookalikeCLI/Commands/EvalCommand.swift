@@ -24,7 +24,7 @@ struct EvalCommand: AsyncParsableCommand {
     var label = "articleType"
 
     @Option(name: .customLong("query-db"), help: ArgumentHelp(
-        "Take the queries from another catalog's stored vectors (same model; e.g. one indexed from fashion-mnist:test) instead of embedding --queries: for sweeps of search options.",
+        "Take the queries from another catalog's stored vectors (indexed with the same --model/--pool/--layers, e.g. from fashion-mnist:test) instead of embedding --queries: for sweeps of search options. With --limit, the first N ids in text order.",
         valueName: "file-or-url"))
     var queryDB: String?
 
@@ -72,10 +72,17 @@ struct EvalCommand: AsyncParsableCommand {
         let store = try await catalog.open()
         let table = try await store.loadVectors(modelKey: embedder.modelKey)
         guard table.count > 0 else {
-            throw ValidationError("the catalog \(catalog.displayName) has no vectors for \(embedder.modelKey); index it with the same --model/--pool first")
+            throw ValidationError("the catalog \(catalog.displayName) has no vectors for \(embedder.modelKey); index it with the same --model/--pool/--layers first")
         }
         guard expansionDepth >= 0, expansionAlpha >= 0 else { throw ValidationError("--qe and --qe-alpha must be 0 or more") }
         guard consensus >= 0, consensus <= 100 else { throw ValidationError("--consensus must be between 0 and 100") }
+        guard limit.map({ $0 >= 1 }) ?? true else { throw ValidationError("--limit must be 1 or more") }
+        guard pcaWhiten >= 0 else { throw ValidationError("--pca-whiten must be 0 (off) or a number of dimensions") }
+        if queryDB != nil {
+            guard queries == nil else { throw ValidationError("give --queries or --query-db, not both") }
+            guard shopper == nil else { throw ValidationError("--query-db does not apply to --shopper (its queries are the photos)") }
+            guard !flip else { throw ValidationError("--flip needs query images; --query-db reads stored vectors") }
+        }
         var tuning: TunedSimilarity?
         if space == .tuned {
             guard let data = try await store.setting(TunedSimilarity.settingKey(modelKey: embedder.modelKey)) else {
@@ -103,12 +110,17 @@ struct EvalCommand: AsyncParsableCommand {
         }
         var queryVectors: SourceVectors?
         var embedSeconds = 0.0
-        if queries != nil, queryDB != nil { throw ValidationError("give --queries or --query-db, not both") }
         if let queryDB {
             var options = catalog
             options.db = queryDB
+            // Reading must not create or migrate anything: a mistyped path is an error, not a new empty catalog.
+            if !options.isPostgres, !FileManager.default.fileExists(atPath: queryDB) {
+                throw ValidationError("--query-db \(queryDB) does not exist")
+            }
             let stored = try await options.open().loadVectors(modelKey: embedder.modelKey)
-            guard stored.count > 0 else { throw ValidationError("\(options.displayName) has no vectors for \(embedder.modelKey)") }
+            guard stored.count > 0 else {
+                throw ValidationError("\(options.displayName) has no vectors for \(embedder.modelKey); index it with the same --model/--pool/--layers")
+            }
             let n = min(stored.count, limit ?? stored.count)
             queryVectors = SourceVectors(ids: Array(stored.ids.prefix(n)), attributes: Array(stored.attributes.prefix(n)),
                                          vectors: Array(stored.vectors.prefix(n * stored.dimension)), failures: [])

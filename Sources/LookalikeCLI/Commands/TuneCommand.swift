@@ -47,7 +47,9 @@ struct TuneCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard dimensions >= 1, blend >= 0, blend.isFinite else { throw ValidationError("--dimensions must be ≥ 1 and --blend ≥ 0") }
-        guard !(dryRun && noHoldout) else { throw ValidationError("--dry-run scores the held-out products; it cannot be used with --no-holdout") }
+        guard !(dryRun && (noHoldout || remove || ifMissing)) else {
+            throw ValidationError("--dry-run only scores the held-out products; it cannot be used with --no-holdout, --remove or --if-missing")
+        }
         guard !catalog.isPostgres else {
             throw ValidationError("tuned similarity is searched in memory; tune a SQLite catalog (PostgreSQL searches raw vectors)")
         }

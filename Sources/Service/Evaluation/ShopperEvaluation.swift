@@ -26,7 +26,7 @@ public enum ShopperEvaluation {
 
     /// Scores `set` against the catalog `table` with each of `methods` (a name and how a photo becomes a
     /// vector). Photos are taken in turn and every method runs on each before the next photo, so their
-    /// timings share the machine's conditions. Vectors are mapped by `tuning` (if given) and searched
+    /// timings share the machine's conditions. Vectors are mapped by `tuning` (any projection, if given) and searched
     /// exactly (f32, cosine) among the catalog's (tuned) vectors.
     public static func run(set: ShopperPhotos, catalog table: VectorTable, label: String, tuning: (any VectorProjection)? = nil,
                            methods: [(name: String, embed: (EncodedImage) throws -> [Float])]) -> [(name: String, report: Report)] {
