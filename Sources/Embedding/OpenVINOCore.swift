@@ -50,7 +50,6 @@ final class OpenVINOCore: @unchecked Sendable {
         return model
     }
 
-    /// Compiles a model for the CPU.
     /// Whether the model has an output tensor named `name`.
     func hasOutput(_ model: OpaquePointer, named name: String) -> Bool {
         var port: OpaquePointer?
@@ -59,6 +58,7 @@ final class OpenVINOCore: @unchecked Sendable {
         return true
     }
 
+    /// Compiles a model for the CPU.
     func compile(_ model: OpaquePointer, precision: Precision, threads: Int, hint: String) throws -> OpaquePointer {
         var compiled: OpaquePointer?
         let status = precision.hint.withCString { precisionHint in

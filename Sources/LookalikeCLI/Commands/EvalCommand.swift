@@ -93,15 +93,14 @@ struct EvalCommand: AsyncParsableCommand {
         var projection: (any VectorProjection)? = tuning
         if pcaWhiten > 0 {
             guard space == .raw else { throw ValidationError("--pca-whiten applies to the raw space; leave out --space tuned") }
-            let started = Date()
+            let started = Date(), kept = min(pcaWhiten, table.dimension)
             do {
-                projection = try PCAWhitening(vectors: table.vectors, count: table.count, dimension: table.dimension,
-                                              dimensions: min(pcaWhiten, table.dimension))
+                projection = try PCAWhitening(vectors: table.vectors, count: table.count, dimension: table.dimension, dimensions: kept)
             } catch let error as TuningError {
                 throw ValidationError(error.description)
             }
             printError(String(format: "lookalike: PCA-whitening %d → %d learned from %d catalog vectors in %.1f s",
-                              table.dimension, min(pcaWhiten, table.dimension), table.count, Date().timeIntervalSince(started)))
+                              table.dimension, kept, table.count, Date().timeIntervalSince(started)))
         }
         if let shopper {
             // The shopper evaluation projects the catalog itself (it needs the raw vectors too).
