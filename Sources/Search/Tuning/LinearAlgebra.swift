@@ -19,6 +19,14 @@ enum LinearAlgebra {
         return c
     }
 
+    /// (rows − mean) · projection for `count` row-major rows of length `d`; `projection` is d × n. The learned
+    /// linear maps (within-class whitening, PCA-whitening) apply themselves to whole tables with this.
+    static func centredProduct(_ rows: [Float], count: Int, mean: [Float], projection: [Float], d: Int, n: Int) -> [Float] {
+        var centred = rows
+        for r in 0..<count { for j in 0..<d { centred[r * d + j] -= mean[j] } }
+        return multiply(centred, projection, m: count, k: d, n: n)
+    }
+
     /// Eigenvalues (ascending) and eigenvectors (column j of the row-major n×n result belongs to value j)
     /// of a symmetric n×n matrix.
     static func symmetricEigen(_ matrix: [Double], n: Int) throws -> (values: [Double], vectors: [Double]) {

@@ -48,9 +48,7 @@ public struct PCAWhitening: VectorProjection {
         precondition(rows.count == count * inputDimension, "rows hold \(rows.count) values, expected \(count) × \(inputDimension)")
         guard count > 0 else { return [] }
         let d = inputDimension, n = outputDimension
-        var centred = rows
-        for r in 0..<count { for j in 0..<d { centred[r * d + j] -= mean[j] } }
-        var out = LinearAlgebra.multiply(centred, projection, m: count, k: d, n: n)
+        var out = LinearAlgebra.centredProduct(rows, count: count, mean: mean, projection: projection, d: d, n: n)
         for r in 0..<count {
             var sum: Float = 0
             for o in 0..<n { sum += out[r * n + o] * out[r * n + o] }

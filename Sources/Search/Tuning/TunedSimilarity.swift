@@ -109,9 +109,7 @@ public struct TunedSimilarity: Sendable {
     public func project(rows: [Float], count: Int) -> [Float] {
         let d = inputDimension, dims = whitening.dimensions, outDim = outputDimension
         guard count > 0 else { return [] }
-        var centred = rows
-        for r in 0..<count { for j in 0..<d { centred[r * d + j] -= whitening.mean[j] } }
-        let whitened = LinearAlgebra.multiply(centred, whitening.projection, m: count, k: d, n: dims)
+        let whitened = LinearAlgebra.centredProduct(rows, count: count, mean: whitening.mean, projection: whitening.projection, d: d, n: dims)
         var out = [Float](repeating: 0, count: count * outDim)
         rows.withUnsafeBufferPointer { all in
             for r in 0..<count {
