@@ -12,6 +12,10 @@ public struct EmbedderOptions: Sendable {
     public var pooling: Pooling?
     /// Intermediate layers pooled beside the head; the manifest's default when nil.
     public var layers: LayerSelection?
+    /// Store each catalog image's vector as the normalised mean of the image's and its mirror image's vectors
+    /// (flip test-time augmentation on the catalog side: twice the model work at import, none at query time;
+    /// photo queries are not mirrored). Part of the model key, so mirrored and plain vectors never mix.
+    public var mirrorCatalog = false
     /// Largest batch sent to the model at once; bigger requests are split.
     public var maxBatch: Int = 32
     /// Infer requests in the pool: how many callers run inference at the same time.
@@ -42,7 +46,7 @@ public final class Embedder: @unchecked Sendable {
     public let layers: [ModelManifest.FeatureLayer]
     /// Seconds spent reading and compiling the model.
     public let compileSeconds: Double
-    /// Identifies the vector space: model name, pooling, layers and a fingerprint of the manifest and weights.
+    /// Identifies the vector space: model name, pooling, layers, catalog mirroring and a fingerprint of the manifest and weights.
     /// Vectors with different keys must never be compared.
     public let modelKey: String
     /// The options the model was loaded with.
@@ -99,7 +103,7 @@ public final class Embedder: @unchecked Sendable {
         self.writer = TensorWriter(input: manifest.input)
         self.decoder = ImageDecoder(limits: options.limits)
         self.labels = Embedder.readLabels(manifest: manifest, directory: directory)
-        self.modelKey = "\(manifest.name)/\(self.pooling)\(Embedder.suffix(layers))@\(ModelFingerprint.of(directory: directory, manifest: manifest))"
+        self.modelKey = "\(manifest.name)/\(self.pooling)\(Embedder.suffix(layers))\(options.mirrorCatalog ? "~mirror" : "")@\(ModelFingerprint.of(directory: directory, manifest: manifest))"
     }
 
     deinit {
@@ -117,8 +121,10 @@ public final class Embedder: @unchecked Sendable {
 
     /// How the vectors are made, for people: "gem pooling" or "gem pooling of the head + stage5 + …".
     public var descriptorSummary: String {
-        layers.isEmpty ? "\(pooling) pooling" : "\(pooling) pooling of the head + \(layers.map(\.name).joined(separator: " + "))"
+        let parts = layers.isEmpty ? "\(pooling) pooling" : "\(pooling) pooling of the head + \(layers.map(\.name).joined(separator: " + "))"
+        return options.mirrorCatalog ? parts + ", catalog mirror-averaged" : parts
     }
+
 
     /// The CPU OpenVINO runs on.
     public var deviceName: String { (try? OpenVINOCore.shared.get().cpuName) ?? "CPU" }
@@ -149,6 +155,19 @@ public final class Embedder: @unchecked Sendable {
     /// Decodes and embeds one image.
     public func embed(_ image: EncodedImage, region: CropRegion? = nil) throws -> [Float] {
         try embed([decode(image, region: region)])[0]
+    }
+
+    /// Embeds images, each as the normalised mean of its own and its mirror image's vectors when `mirrorAveraged`
+    /// (one batch of twice the images).
+    public func embed(_ images: [RGBImage], mirrorAveraged: Bool) throws -> [[Float]] {
+        guard mirrorAveraged else { return try embed(images) }
+        let vectors = try embed(images + images.map { $0.mirrored() })
+        return (0..<images.count).map { meanVector(of: [vectors[$0], vectors[images.count + $0]]) }
+    }
+
+    /// Embeds catalog images the way the catalog stores them: mirror-averaged when `options.mirrorCatalog`.
+    public func embedCatalog(_ images: [RGBImage]) throws -> [[Float]] {
+        try embed(images, mirrorAveraged: options.mirrorCatalog)
     }
 
     /// Runs the model on decoded images and returns its raw outputs (without the intermediate layers when

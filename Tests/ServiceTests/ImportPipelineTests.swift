@@ -1,6 +1,7 @@
 import Catalog
 import Embedding
 import Foundation
+import Imaging
 import Service
 import XCTest
 
@@ -65,6 +66,35 @@ final class ImportPipelineTests: XCTestCase {
         XCTAssertEqual(pruned.removed, 1)
         let ids = try await store.allProductIDs()
         XCTAssertEqual(ids, ["cats/chelsea", "people/astronaut"])
+    }
+
+    func testMirroredCatalogStoresMirrorAveragedVectorsUnderItsOwnKey() async throws {
+        let (folder, store, pipeline) = try makeCatalog()
+        _ = try await pipeline(false).run(source: FolderSource(root: folder))
+        let plain = try ServiceFixtures.embedder()
+        var options = plain.options
+        options.mirrorCatalog = true
+        let mirroring = try Embedder(directory: plain.directory, options: options)
+        XCTAssertTrue(mirroring.modelKey.contains("~mirror@"), mirroring.modelKey)
+        XCTAssertNotEqual(mirroring.modelKey, plain.modelKey)
+
+        // Another vector space: every product is embedded again, the plain vectors stay.
+        let run = try await ImportPipeline(store: store, embedder: mirroring).run(source: FolderSource(root: folder))
+        XCTAssertEqual(run.indexed, 3)
+        let mirrored = try await store.loadVectors(modelKey: mirroring.modelKey)
+        let plainTable = try await store.loadVectors(modelKey: plain.modelKey)
+        XCTAssertEqual(mirrored.count, 3)
+        XCTAssertEqual(plainTable.count, 3)
+
+        func cosine(_ a: [Float], _ b: [Float]) -> Double { Double(zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }) } // unit vectors
+        // The stored vector is the normalised mean of the image's and its mirror image's vectors.
+        let image = try plain.decode(EncodedImage(contentsOf: folder.appendingPathComponent("cats/chelsea.png")))
+        let expected = plain.meanVector(of: [try plain.embed([image])[0], try plain.embed([image.mirrored()])[0]])
+        let stored = Array(mirrored.vector(at: try XCTUnwrap(mirrored.ids.firstIndex(of: "cats/chelsea"))))
+        let unmirrored = Array(plainTable.vector(at: try XCTUnwrap(plainTable.ids.firstIndex(of: "cats/chelsea"))))
+        XCTAssertGreaterThan(cosine(stored, expected), 0.9999)
+        XCTAssertLessThan(cosine(stored, unmirrored), 0.999, "the cat is not symmetric: mirroring must change its vector")
+        XCTAssertEqual(Double(stored.reduce(0) { $0 + $1 * $1 }), 1, accuracy: 1e-4)
     }
 
     func testFashionMNISTItemsAreWrittenAsPNGs() async throws {

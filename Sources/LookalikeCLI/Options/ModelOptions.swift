@@ -18,12 +18,16 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Feature layers pooled beside the head: final (the head alone), all, or names from the model's manifest (default: the model's).")
     var layers: String?
 
+    @Flag(name: .long, help: "Catalog vectors are the mean of each product image's and its mirror image's (twice the model work when indexing, none per query). Give it to every command on that catalog: it is part of the model key.")
+    var mirrorCatalog = false
+
     /// Embedder options from the command line.
     func embedderOptions() throws -> EmbedderOptions {
         guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
         var options = EmbedderOptions()
         options.precision = precision
         options.threads = threads
+        options.mirrorCatalog = mirrorCatalog
         if let pool { options.pooling = try Pooling(parsing: pool) }
         if let layers { options.layers = try LayerSelection(parsing: layers) }
         return options

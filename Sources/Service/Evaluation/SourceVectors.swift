@@ -46,12 +46,7 @@ public struct SourceVectors: Sendable {
                 }
             }
             if !images.isEmpty {
-                if flip {
-                    let plain = try embedder.embed(images), mirrored = try embedder.embed(images.map { $0.mirrored() })
-                    result.vectors += zip(plain, mirrored).flatMap { embedder.meanVector(of: [$0, $1]) }
-                } else {
-                    result.vectors += try embedder.embed(images).flatMap { $0 }
-                }
+                result.vectors += try embedder.embed(images, mirrorAveraged: flip).flatMap { $0 }
                 result.ids += kept.map(\.id)
                 result.attributes += kept.map(\.attributes)
             }

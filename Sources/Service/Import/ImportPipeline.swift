@@ -59,7 +59,7 @@ public final class ImportPipeline: Sendable {
         }
         func flush() async throws {
             guard !batch.isEmpty else { return }
-            let vectors = try embedder.embed(batch.map(\.vector))
+            let vectors = try embedder.embedCatalog(batch.map(\.vector))
             try await store.upsert(zip(batch, vectors).map { ($0.product, $1) }, modelKey: embedder.modelKey)
             summary.indexed += batch.count
             batch.removeAll(keepingCapacity: true)

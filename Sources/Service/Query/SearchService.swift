@@ -192,7 +192,7 @@ public final class SearchService: @unchecked Sendable {
 
     /// Adds (or replaces) a product with its image: stored and searchable at once.
     public func add(_ product: Product, image: EncodedImage) async throws {
-        let vector = try embedder.embed(image)
+        let vector = try embedder.embedCatalog([embedder.decode(image)])[0]
         try await store.upsert([(product, vector)], modelKey: embedder.modelKey)
         if database == nil {
             let tuned = tuning?.project(vector)
