@@ -85,10 +85,10 @@ struct EvalCommand: AsyncParsableCommand {
         }
         var tuning: TunedSimilarity?
         if space == .tuned {
-            guard let data = try await store.setting(TunedSimilarity.settingKey(modelKey: embedder.modelKey)) else {
+            guard let stored = try await CatalogTuning.stored(in: store, modelKey: embedder.modelKey, dimension: table.dimension) else {
                 throw ValidationError("the catalog has no tuning for \(embedder.modelKey); run `lookalike tune --label \(label)` first")
             }
-            tuning = try TunedSimilarity(encoded: data)
+            tuning = stored
         }
         var projection: (any VectorProjection)? = tuning
         if pcaWhiten > 0 {

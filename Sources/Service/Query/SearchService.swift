@@ -65,12 +65,9 @@ public final class SearchService: @unchecked Sendable {
 
     /// The catalog's stored tuning for `modelKey`, if any (an unreadable one is reported and ignored).
     static func loadTuning(store: any CatalogStore, modelKey: String, dimension: Int, log: ((String) -> Void)?) async throws -> TunedSimilarity? {
-        guard let data = try await store.setting(TunedSimilarity.settingKey(modelKey: modelKey)) else { return nil }
         do {
-            let tuning = try TunedSimilarity(encoded: data)
-            guard tuning.inputDimension == dimension else { throw TuningError.unusable("it takes \(tuning.inputDimension)-d vectors") }
-            return tuning
-        } catch {
+            return try await CatalogTuning.stored(in: store, modelKey: modelKey, dimension: dimension)
+        } catch let error as TuningError {
             log?("ignoring the catalog's tuning: \(error)")
             return nil
         }

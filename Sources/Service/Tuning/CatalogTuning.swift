@@ -58,6 +58,17 @@ public enum CatalogTuning {
         return tuning
     }
 
+    /// The catalog's stored tuning for `modelKey`: nil when it has none; throws when it cannot be read or
+    /// takes vectors of another length than `dimension`.
+    public static func stored(in store: any CatalogStore, modelKey: String, dimension: Int) async throws -> TunedSimilarity? {
+        guard let data = try await store.setting(TunedSimilarity.settingKey(modelKey: modelKey)) else { return nil }
+        let tuning = try TunedSimilarity(encoded: data)
+        guard tuning.inputDimension == dimension else {
+            throw TuningError.unusable("it takes \(tuning.inputDimension)-d vectors, the catalog's are \(dimension)-d")
+        }
+        return tuning
+    }
+
     /// Re-fits the stored tuning of `modelKey` (same label and parameters) when the catalog changed by more
     /// than a quarter since it was fitted; returns the new tuning, or nil when none was needed.
     public static func refitIfStale(store: any CatalogStore, modelKey: String) async throws -> TunedSimilarity? {
