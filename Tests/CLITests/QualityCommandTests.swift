@@ -128,6 +128,18 @@ final class QualityCommandTests: XCTestCase {
             XCTAssertTrue((0...1).contains(r1) && r10 >= r1, "\(report)")
             XCTAssertGreaterThan(report["queryMilliseconds"] as? Double ?? 0, 0)
         }
+        // Exact-item verification needs the catalog's item signatures; with them it finds most of the 12 items first.
+        let unsigned = try CLIRunner.run(["eval", "--db", db, "--shopper", shots.path, "--cleanup", "standard+verify"], in: folder)
+        XCTAssertNotEqual(unsigned.status, 0)
+        XCTAssertTrue(unsigned.stderr.contains("--item-signatures"), unsigned.stderr)
+        let signed = try CLIRunner.run(["index", shots.appendingPathComponent("catalog").path, "--db", db, "--item-signatures"], in: folder)
+        XCTAssertEqual(signed.status, 0, signed.stderr)
+        let verified = try CLIRunner.run(["eval", "--db", db, "--shopper", shots.path, "--cleanup", "standard+verify", "--json"], in: folder)
+        XCTAssertEqual(verified.status, 0, verified.stderr)
+        let report = try XCTUnwrap(try json(verified.stdout)["report"] as? [String: Any])
+        XCTAssertEqual(report["photos"] as? Int, 12)
+        XCTAssertGreaterThanOrEqual(report["recallAt1"] as? Double ?? 0, 0.5, "\(report)")
+        XCTAssertEqual(try json(verified.stdout)["cleanup"] as? String, "standard+verify")
         let missing = try CLIRunner.run(["eval", "--db", db, "--shopper", folder.appendingPathComponent("nowhere").path], in: folder)
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("manifest.csv"), missing.stderr)

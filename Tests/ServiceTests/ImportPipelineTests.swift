@@ -97,6 +97,28 @@ final class ImportPipelineTests: XCTestCase {
         XCTAssertEqual(Double(stored.reduce(0) { $0 + $1 * $1 }), 1, accuracy: 1e-4)
     }
 
+    func testItemSignaturesAreStoredBesideTheVectorsAndAddedToAnExistingCatalog() async throws {
+        let (folder, store, pipeline) = try makeCatalog()
+        _ = try await pipeline(false).run(source: FolderSource(root: folder))
+        let none = try await store.loadVectors(modelKey: ItemSignature.storeKey)
+        XCTAssertEqual(none.count, 0)
+        var options = ImportOptions()
+        options.itemSignatures = true
+        let embedder = try ServiceFixtures.embedder()
+        // The products are unchanged but lack signatures: they are processed again, once.
+        let signed = try await ImportPipeline(store: store, embedder: embedder, options: options).run(source: FolderSource(root: folder))
+        XCTAssertEqual(signed.indexed, 3)
+        let signatures = try await store.loadVectors(modelKey: ItemSignature.storeKey)
+        XCTAssertEqual(signatures.ids, ["cats/chelsea", "coffee", "people/astronaut"])
+        XCTAssertEqual(signatures.dimension, ItemSignature.dimension)
+        let image = try embedder.decode(EncodedImage(contentsOf: folder.appendingPathComponent("coffee.png")))
+        let expected = try XCTUnwrap(ItemSignature.ofProduct(image))
+        let stored = Array(signatures.vector(at: 1))
+        XCTAssertGreaterThan(zip(stored, expected).reduce(0) { $0 + $1.0 * $1.1 }, 0.999)
+        let again = try await ImportPipeline(store: store, embedder: embedder, options: options).run(source: FolderSource(root: folder))
+        XCTAssertEqual(again.unchanged, 3)
+    }
+
     func testFashionMNISTItemsAreWrittenAsPNGs() async throws {
         let work = try ServiceFixtures.temporaryFolder(self)
         let store = try SQLiteCatalogStore(path: work.appendingPathComponent("f.db").path)

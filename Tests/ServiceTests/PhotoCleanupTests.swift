@@ -101,12 +101,89 @@ final class PhotoCleanupTests: XCTestCase {
                       "matched to the grey catalog")
     }
 
+    func testItemSignaturesPickTheExactItemAmongItsNeighbours() throws {
+        let embedder = try ServiceFixtures.embedder()
+        let look = CatalogLook(greyscale: true, background: [0, 0, 0], sampled: 1)
+        let items = try fashionItems(40)
+        let catalog = try items.map { item in
+            try XCTUnwrap(ItemSignature.ofProduct(embedder.decode(EncodedImage(data: PNGEncoder.encode(pixels: item.pixels, width: 28, height: 28, bands: 1),
+                                                                               name: item.id))), item.id)
+        }
+        for signature in catalog {
+            XCTAssertEqual(signature.count, ItemSignature.dimension)
+            XCTAssertEqual(Double(signature.reduce(0) { $0 + $1 * $1 }), 1, accuracy: 1e-3)
+        }
+        var found = 0
+        for n in 0..<8 {
+            let (photo, _, _, _, _) = try shopperPhoto(items[n].pixels, seed: n)
+            let photoSignatures = try XCTUnwrap(embedder.cleanedQuery(photo, look: look, cleanup: PhotoCleanup(parsing: "item+verify")).signatures)
+            XCTAssertEqual(photoSignatures.count, 7, "one per trial angle")
+            let scores = catalog.map { product in photoSignatures.map { dot($0, product) }.max() ?? -1 }
+            let better = scores.filter { $0 > scores[n] }.count
+            if better == 0 { found += 1 }
+            // By chance the item would have about 20 of the 40 above it.
+            XCTAssertLessThan(better, 8, "photo of \(items[n].id): its item should match among the best fifth")
+        }
+        // 40 items of 10 kinds, several near-twins: the signature often names the very item (the
+        // generated shopper-photo set measures how often; see README).
+        XCTAssertGreaterThanOrEqual(found, 4, "the exact item should often match best")
+        let flat = try embedder.cleanedQuery(EncodedImage(contentsOf: ServiceFixtures.images.appendingPathComponent("solid_rgb.png")), look: look,
+                                             cleanup: PhotoCleanup(parsing: "standard+verify"))
+        XCTAssertEqual(flat.signatures, [], "nothing stands out of a flat image")
+        XCTAssertEqual(flat.views.count, 2)
+        XCTAssertNil(try embedder.cleanedQuery(EncodedImage(contentsOf: ServiceFixtures.images.appendingPathComponent("solid_rgb.png")), look: look,
+                                               cleanup: .standard).signatures)
+    }
+
+    func testVerifiedPhotoSearchRanksTheExactItemFirst() async throws {
+        let work = try ServiceFixtures.temporaryFolder(self)
+        let store = try SQLiteCatalogStore(path: work.appendingPathComponent("f.db").path)
+        var options = ImportOptions()
+        options.limit = 40
+        options.assetsDirectory = work.appendingPathComponent("images")
+        let embedder = try ServiceFixtures.embedder()
+        _ = try await ImportPipeline(store: store, embedder: embedder, options: options).run(source: FashionMNISTSource(split: .test))
+        let unsigned = try await SearchService(store: store, embedder: embedder)
+        let items = try fashionItems(40)
+        let (photo, _, _, _, _) = try shopperPhoto(items[4].pixels, seed: 4)
+        var request = SearchRequest(k: 5)
+        request.cleanup = try PhotoCleanup(parsing: "standard+verify")
+        do {
+            _ = try await unsigned.search(image: photo, request: request)
+            XCTFail("verify without signatures must say what to do")
+        } catch {
+            XCTAssertTrue("\(error)".contains("--item-signatures"), "\(error)")
+        }
+
+        options.itemSignatures = true
+        _ = try await ImportPipeline(store: store, embedder: embedder, options: options).run(source: FashionMNISTSource(split: .test))
+        let service = try await SearchService(store: store, embedder: embedder)
+        XCTAssertEqual(service.verification?.coverage, 40)
+        let verified = try await service.search(image: photo, request: request)
+        XCTAssertEqual(verified.results.first?.product.id, items[4].id)
+        XCTAssertEqual(verified.results.count, 5)
+        // The score adds the signature match (up to 1) to the cosine.
+        XCTAssertGreaterThan(verified.results[0].score, 1.2)
+        request.filters = ["articleType": ["Trouser"]]
+        let filtered = try await service.search(image: photo, request: request)
+        XCTAssertFalse(filtered.results.isEmpty)
+        XCTAssertTrue(filtered.results.allSatisfy { $0.product.attributes["articleType"] == "Trouser" })
+    }
+
     func testCleanupNamesParse() throws {
         XCTAssertEqual(try PhotoCleanup(parsing: "none"), .none)
         XCTAssertEqual(try PhotoCleanup(parsing: "standard"), .standard)
         XCTAssertEqual(try PhotoCleanup(parsing: "item+crop").views, [.item, .crop])
         XCTAssertEqual(try PhotoCleanup(parsing: "item crop,flip").views, [.item, .crop, .flip], "a URL form turns + into a space")
+        let verified = try PhotoCleanup(parsing: "standard+verify")
+        XCTAssertTrue(verified.verify)
+        XCTAssertEqual(verified.views, PhotoCleanup.standard.views)
+        XCTAssertEqual("\(verified)", "standard+verify")
+        XCTAssertEqual(try PhotoCleanup(parsing: "verify"), verified, "verify alone: on the standard cleanup")
+        XCTAssertEqual(try PhotoCleanup(parsing: "item salient verify").views, [.item, .salient])
+        XCTAssertFalse(try PhotoCleanup(parsing: "standard").verify)
         XCTAssertThrowsError(try PhotoCleanup(parsing: "item+sparkle"))
+        XCTAssertThrowsError(try PhotoCleanup(parsing: "standard+item"))
         XCTAssertThrowsError(try PhotoCleanup(parsing: ""))
     }
 

@@ -12,7 +12,9 @@ import Imaging
 /// - `flip`: the centre crop mirrored (test-time augmentation).
 /// A photo whose border already is the catalog's uniform background (a catalog-style shot) is used as is.
 /// With `matchGrey`, every view is converted to grey (and the item's grey levels stretched) when the
-/// catalog's photos are grey. Measured on the shopper-photo set: see README (Retrieval quality).
+/// catalog's photos are grey.
+/// With `verify`, results are re-ranked by exact-item signatures as well (`ItemSignature`; the catalog must
+/// have been indexed with `--item-signatures`). Measured on the shopper-photo set: see README (Retrieval quality).
 public struct PhotoCleanup: Sendable, Hashable, CustomStringConvertible {
     /// One way of looking at the photo.
     public enum View: String, Sendable, CaseIterable {
@@ -30,11 +32,14 @@ public struct PhotoCleanup: Sendable, Hashable, CustomStringConvertible {
     public var views: [View]
     /// Convert to grey when the catalog is grey.
     public var matchGrey: Bool
+    /// Add each product's exact-item signature match to its score (`ItemSignature`).
+    public var verify: Bool
 
-    /// Views and grey matching as given.
-    public init(views: [View], matchGrey: Bool) {
+    /// Views, grey matching and verification as given.
+    public init(views: [View], matchGrey: Bool, verify: Bool = false) {
         self.views = views.isEmpty ? [.crop] : views
         self.matchGrey = matchGrey
+        self.verify = verify
     }
 
     /// No cleanup: the photo as the catalog images are embedded.
@@ -43,28 +48,37 @@ public struct PhotoCleanup: Sendable, Hashable, CustomStringConvertible {
     /// matched to the catalog's look. `item+salient` finds more exact items but costs a second model call.
     public static let standard = PhotoCleanup(views: [.item, .crop], matchGrey: true)
 
-    /// Parses "none", "standard" (item+crop), "grey", or views joined by "+", " " or "," (e.g. "item+salient"; grey matching on).
+    /// Parses "none", "standard" (item+crop), "grey", or views joined by "+", " " or "," (e.g. "item+salient"; grey
+    /// matching on); "+verify" after any of them adds exact-item verification (e.g. "standard+verify").
     public init(parsing text: String) throws {
-        switch text.lowercased() {
+        // "+" (a URL form decodes it to a space) or "," between parts.
+        var parts = text.lowercased().split(whereSeparator: { "+ ,".contains($0) }).map(String.init)
+        let verify = parts.contains("verify")
+        parts.removeAll { $0 == "verify" }
+        let problem = EmbeddingError.invalidArgument(
+            "unknown cleanup '\(text)' (use none, standard, grey or views joined by '+': crop, item, salient, flip; add +verify to re-rank by item signatures)")
+        switch parts.count == 1 ? parts[0] : "" {
         case "none", "off", "plain": self = .none
         case "standard", "auto", "default": self = .standard
         case "grey", "gray": self = PhotoCleanup(views: [.crop], matchGrey: true)
         default:
-            // "+" (a URL form decodes it to a space) or "," between views.
-            let parts = text.lowercased().split(whereSeparator: { "+ ,".contains($0) }).map(String.init)
             let views = parts.compactMap(View.init(rawValue:))
             guard !views.isEmpty, views.count == parts.count else {
-                throw EmbeddingError.invalidArgument("unknown cleanup '\(text)' (use none, standard, grey or views joined by '+': crop, item, salient, flip)")
+                if parts.isEmpty && verify { self = PhotoCleanup.standard; self.verify = true; return }
+                throw problem
             }
             self = PhotoCleanup(views: views, matchGrey: true)
         }
+        self.verify = verify
     }
 
     public var description: String {
-        if self == .none { return "none" }
-        if self == .standard { return "standard" }
-        if views == [.crop] { return matchGrey ? "grey" : "none" }
-        return views.map(\.rawValue).joined(separator: "+")
+        var plain = self
+        plain.verify = false
+        let text: String
+        if plain == .none { text = "none" } else if plain == .standard { text = "standard" }
+        else if views == [.crop] { text = matchGrey ? "grey" : "none" } else { text = views.map(\.rawValue).joined(separator: "+") }
+        return verify ? text + "+verify" : text
     }
 }
 
@@ -72,6 +86,13 @@ extension Embedder {
     /// The query vector of a shopper's photo after `cleanup` (see `PhotoCleanup`), for a catalog that looks like `look`.
     public func embedPhoto(_ image: EncodedImage, look: CatalogLook, cleanup: PhotoCleanup, region: CropRegion? = nil) throws -> [Float] {
         try meanVector(of: embed(cleanedViews(image, look: look, cleanup: cleanup, region: region)))
+    }
+
+    /// The query vector of a shopper's photo after `cleanup` and, when `cleanup.verify`, its item signatures.
+    public func photoQuery(_ image: EncodedImage, look: CatalogLook, cleanup: PhotoCleanup, region: CropRegion? = nil)
+        throws -> (vector: [Float], signatures: [[Float]]?) {
+        let query = try cleanedQuery(image, look: look, cleanup: cleanup, region: region)
+        return (try meanVector(of: embed(query.views)), query.signatures)
     }
 
     /// The normalised mean of unit vectors.
@@ -85,29 +106,31 @@ extension Embedder {
     /// The model inputs of the cleaned-up views of a photo (the `salient` view runs the model once to find its region).
     /// With a `region` (the shopper marked the garment) only that part is used, matched to the catalog's grey.
     public func cleanedViews(_ image: EncodedImage, look: CatalogLook, cleanup: PhotoCleanup, region: CropRegion? = nil) throws -> [RGBImage] {
-        if cleanup == .none || region != nil {
-            let pixels = try decode(image, region: region)
-            return [cleanup.matchGrey && look.greyscale ? PixelOps.grey(pixels) : pixels]
-        }
+        var plain = cleanup
+        plain.verify = false
+        return try cleanedQuery(image, look: look, cleanup: plain, region: region).views
+    }
+
+    /// The cleaned-up views of a photo and, when `cleanup.verify`, the garment's item signatures (one per trial angle,
+    /// `ItemSignature`; empty when no garment stands out), from one decode and one search for the garment.
+    public func cleanedQuery(_ image: EncodedImage, look: CatalogLook, cleanup: PhotoCleanup, region: CropRegion? = nil)
+        throws -> (views: [RGBImage], signatures: [[Float]]?) {
         let grey = cleanup.matchGrey && look.greyscale
-        let background = look.background.map { ($0[0], $0[1], $0[2]) } ?? (0, 0, 0)
-        // One decode (shrunk on load to twice the model input); every view is cut from it.
-        let info = try info(of: image)
-        let (uprightW, uprightH) = info.isTransposed ? (info.height, info.width) : (info.width, info.height)
-        let scale = min(1, Double(3 * max(manifest.input.width, manifest.input.height)) / 2 / Double(max(uprightW, uprightH, 1)))
-        let photo = try decodeWhole(image, width: max(1, Int((Double(uprightW) * scale).rounded())),
-                                    height: max(1, Int((Double(uprightH) * scale).rounded())), fit: .stretch, background: background)
-        let geometry = PhotoGeometry(width: photo.width, height: photo.height, inputWidth: manifest.input.width, inputHeight: manifest.input.height)
-        let whole = (x: 0.0, y: 0.0, width: Double(photo.width), height: Double(photo.height))
-        let small = photo.resampled(rect: whole, width: 128, height: 128, background: background)
+        func asIs(_ pixels: RGBImage) -> (views: [RGBImage], signatures: [[Float]]?) {
+            ([grey ? PixelOps.grey(pixels) : pixels], cleanup.verify ? ItemSignature.ofProduct(pixels).map { [$0] } ?? [] : nil)
+        }
+        if (cleanup.views == [.crop] && !cleanup.matchGrey && !cleanup.verify) || region != nil {
+            return asIs(try decode(image, region: region))
+        }
+        let (photo, geometry, small, background) = try loadPhoto(image, look: look)
         if let catalogBackground = look.background, BorderRing(small).isUniform(near: catalogBackground.map(Int.init)) {
             // Already shot like the catalog (e.g. a catalog image itself): nothing to find or remove.
-            let pixels = try decode(image)
-            return [grey ? PixelOps.grey(pixels) : pixels]
+            return asIs(try decode(image))
         }
         lazy var centre = geometry.cut(photo, box: geometry.aspectBox(centreX: Double(photo.width) / 2, centreY: Double(photo.height) / 2,
                                                                  width: Double(min(photo.width, photo.height)), height: 1),
                                   background: background)
+        lazy var garment = ItemMask.find(in: small)
         var views: [RGBImage] = []
         for view in cleanup.views {
             switch view {
@@ -116,7 +139,7 @@ extension Embedder {
             case .flip:
                 views.append((grey ? PixelOps.grey(centre) : centre).mirrored())
             case .item:
-                guard let mask = ItemMask.find(in: small) else {
+                guard let mask = garment else {
                     views.append(grey ? PixelOps.grey(centre) : centre)
                     continue
                 }
@@ -143,6 +166,25 @@ extension Embedder {
                 views.append(grey ? PixelOps.grey(pixels) : pixels)
             }
         }
-        return views
+        guard cleanup.verify else { return (views, nil) }
+        return (views, garment.map { ItemSignature.ofPhoto(photo, mask: $0) } ?? [])
+    }
+
+    /// One decode of a photo (shrunk on load to 1.5 × the model input's longer side), its geometry, a small copy
+    /// (longer side 128) for finding the product, and the catalog's background colour.
+    private func loadPhoto(_ image: EncodedImage, look: CatalogLook)
+        throws -> (photo: RGBImage, geometry: PhotoGeometry, small: RGBImage, background: (UInt8, UInt8, UInt8)) {
+        let background = look.background.map { ($0[0], $0[1], $0[2]) } ?? (0, 0, 0)
+        let info = try info(of: image)
+        let (uprightW, uprightH) = info.isTransposed ? (info.height, info.width) : (info.width, info.height)
+        let scale = min(1, Double(3 * max(manifest.input.width, manifest.input.height)) / 2 / Double(max(uprightW, uprightH, 1)))
+        let photo = try decodeWhole(image, width: max(1, Int((Double(uprightW) * scale).rounded())),
+                                    height: max(1, Int((Double(uprightH) * scale).rounded())), fit: .stretch, background: background)
+        let geometry = PhotoGeometry(width: photo.width, height: photo.height, inputWidth: manifest.input.width, inputHeight: manifest.input.height)
+        let whole = (x: 0.0, y: 0.0, width: Double(photo.width), height: Double(photo.height))
+        let shrink = 128 / Double(max(photo.width, photo.height))
+        let small = photo.resampled(rect: whole, width: max(8, Int((Double(photo.width) * shrink).rounded())),
+                                    height: max(8, Int((Double(photo.height) * shrink).rounded())), background: background)
+        return (photo, geometry, small, background)
     }
 }

@@ -165,10 +165,19 @@ extension EvalCommand {
         let look = try await CatalogLook.sample(store: store, ids: table.ids, embedder: embedder)
         var set = try ShopperPhotos(folder: URL(fileURLWithPath: folder), label: label)
         if let limit { set.photos = Array(set.photos.prefix(limit)) }
-        let methods = cleanups.map { cleanup in
-            (name: "\(cleanup)", embed: { (image: EncodedImage) throws -> [Float] in try embedder.embedPhoto(image, look: look, cleanup: cleanup) })
+        var verification: ItemVerification?
+        if cleanups.contains(where: \.verify) {
+            guard projection == nil else { throw ValidationError("+verify ranks raw vectors; leave out --space tuned and --pca-whiten") }
+            let signatures = try await store.loadVectors(modelKey: ItemSignature.storeKey)
+            guard signatures.count > 0 else {
+                throw ValidationError("the catalog has no item signatures; run `lookalike index --item-signatures` on it first")
+            }
+            verification = ItemVerification(catalog: table, signatures: signatures)
         }
-        let reports = ShopperEvaluation.run(set: set, catalog: table, label: label, tuning: projection, methods: methods)
+        let methods = cleanups.map { cleanup in
+            ShopperEvaluation.Method(name: "\(cleanup)", query: { image in try embedder.photoQuery(image, look: look, cleanup: cleanup) })
+        }
+        let reports = ShopperEvaluation.run(set: set, catalog: table, label: label, tuning: projection, verification: verification, methods: methods)
         var base = "\(embedder.manifest.name) \(embedder.pooling)\(embedder.layerSuffix) \(metric.rawValue) (catalog \(look.greyscale ? "grey" : "colour")"
             + (look.background.map { ", background \($0)" } ?? "") + ")"
         if let tuning = projection as? TunedSimilarity { base += " tuned(\(tuning.label))" }

@@ -29,6 +29,9 @@ struct IndexCommand: AsyncParsableCommand {
     @Option(help: "Import at most this many items (a trial run).")
     var limit: Int?
 
+    @Flag(help: "Also store each product's exact-item signature (a 32 × 32 grey outline, 1,024 values), so photo queries can add `verify` (e.g. cleanup standard+verify). SQLite catalogs.")
+    var itemSignatures = false
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -37,6 +40,9 @@ struct IndexCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard batch > 0, batch <= 256 else { throw ValidationError("--batch must be 1…256") }
+        guard !(itemSignatures && catalog.isPostgres) else {
+            throw ValidationError("--item-signatures needs a SQLite catalog (verification scores the products in memory)")
+        }
         let catalogSource = try Catalog.source(for: source)
         let store = try await catalog.open()
         let embedder = try modelOptions.load()
@@ -44,6 +50,7 @@ struct IndexCommand: AsyncParsableCommand {
         options.batchSize = batch
         options.prune = prune
         options.limit = limit
+        options.itemSignatures = itemSignatures
         options.assetsDirectory = catalog.assetsDirectory
         let stop = StopFlag()
         let signals = SignalWatcher(stop: stop)

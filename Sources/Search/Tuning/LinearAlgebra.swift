@@ -2,17 +2,18 @@ import CLinearAlgebra
 
 /// Dense row-major matrix arithmetic over OpenBLAS and LAPACK, for fitting tuned similarity.
 enum LinearAlgebra {
-    /// Aᵀ·B or A·B for row-major Float matrices: A is m×k (k×m when `transposeA`), B is k×n; returns m×n.
-    static func multiply(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, transposeA: Bool = false) -> [Float] {
+    /// A·B, Aᵀ·B or A·Bᵀ for row-major Float matrices: A is m×k (k×m when `transposeA`), B is k×n (n×k when
+    /// `transposeB`); returns m×n.
+    static func multiply(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false) -> [Float] {
         precondition(a.count == m * k && b.count == k * n, "matrix sizes do not match")
         var c = [Float](repeating: 0, count: m * n)
         guard m > 0, n > 0, k > 0 else { return c }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, CblasNoTrans,
+                    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                                 Int32(m), Int32(n), Int32(k), 1, pa.baseAddress, Int32(transposeA ? m : k),
-                                pb.baseAddress, Int32(n), 0, pc.baseAddress, Int32(n))
+                                pb.baseAddress, Int32(transposeB ? k : n), 0, pc.baseAddress, Int32(n))
                 }
             }
         }

@@ -8,6 +8,18 @@ import Search
 /// Exact-item retrieval of shoppers' photos: is the product a photo shows among the first 1 / 10
 /// results, and what share of the first 10 have its label (category precision).
 public enum ShopperEvaluation {
+    /// How a photo becomes a query: a name, and its vector with (for verification) its item signatures.
+    public struct Method {
+        public var name: String
+        public var query: (EncodedImage) throws -> (vector: [Float], signatures: [[Float]]?)
+
+        /// A method; a query with signatures is ranked by `ItemVerification`.
+        public init(name: String, query: @escaping (EncodedImage) throws -> (vector: [Float], signatures: [[Float]]?)) {
+            self.name = name
+            self.query = query
+        }
+    }
+
     /// What one run measured.
     public struct Report: Sendable, Codable {
         /// Photos scored (their product is in the catalog and the photo decoded).
@@ -20,7 +32,7 @@ public enum ShopperEvaluation {
         public var recallAt10: Double
         /// Mean share of the first 10 results with the photo's label (photos with a label only).
         public var categoryPrecisionAt10: Double
-        /// Median milliseconds to turn one photo into a query vector (decode, cleanup, model calls).
+        /// Median milliseconds from a photo to its first 10 results (decode, cleanup, model calls, search).
         public var queryMilliseconds: Double
     }
 
@@ -28,8 +40,10 @@ public enum ShopperEvaluation {
     /// vector). Photos are taken in turn and every method runs on each before the next photo, so their
     /// timings share the machine's conditions. Vectors are mapped by `tuning` (any projection, if given) and searched
     /// exactly (f32, cosine) among the catalog's (tuned) vectors.
+    /// A query with signatures is ranked by `verification` (raw cosine + item-signature match) instead. The
+    /// milliseconds run from photo file to the first 10 results.
     public static func run(set: ShopperPhotos, catalog table: VectorTable, label: String, tuning: (any VectorProjection)? = nil,
-                           methods: [(name: String, embed: (EncodedImage) throws -> [Float])]) -> [(name: String, report: Report)] {
+                           verification: ItemVerification? = nil, methods: [Method]) -> [(name: String, report: Report)] {
         let searched = tuning.map { $0.projected(table) } ?? table
         var index = ExactIndex(dimension: searched.dimension, storage: .float32, metric: .cosine)
         _ = index.add(searched.vectors)
@@ -43,10 +57,14 @@ public enum ShopperEvaluation {
             }
             for (m, method) in methods.enumerated() {
                 let started = DispatchTime.now().uptimeNanoseconds
-                guard let vector = try? method.embed(image) else { tallies[m].skipped += 1; continue }
+                guard let (vector, signatures) = try? method.query(image) else { tallies[m].skipped += 1; continue }
+                let results: [SearchHit]
+                if let signatures, let verification {
+                    results = verification.rank(query: vector, photoSignatures: signatures, k: 10)
+                } else {
+                    results = index.search(tuning?.project(vector) ?? vector, k: 10, filter: nil)
+                }
                 tallies[m].times.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
-                let query = tuning?.project(vector) ?? vector
-                let results = index.search(query, k: 10, filter: nil)
                 tallies[m].scored += 1
                 if results.first?.row == target { tallies[m].hits1 += 1 }
                 if results.contains(where: { $0.row == target }) { tallies[m].hits10 += 1 }

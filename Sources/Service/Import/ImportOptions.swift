@@ -12,6 +12,8 @@ public struct ImportOptions: Sendable {
     public var prune: Bool = false
     /// Where images that exist only as pixels (Fashion-MNIST) are written as PNG files.
     public var assetsDirectory: URL?
+    /// Also store each product's exact-item signature (`ItemSignature`, 1,024 values) for `verify` photo queries.
+    public var itemSignatures: Bool = false
     /// Stop after this many items (for trials); nil = all.
     public var limit: Int?
 

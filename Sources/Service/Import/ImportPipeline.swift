@@ -32,7 +32,12 @@ public final class ImportPipeline: Sendable {
     public func run(source: any CatalogSource, progress: (any ImportProgress)? = nil, stop: StopFlag = StopFlag()) async throws -> ImportSummary {
         let started = Date()
         try await markAbandonedRuns()
-        let known = try await store.contentHashes(modelKey: embedder.modelKey)
+        var known = try await store.contentHashes(modelKey: embedder.modelKey)
+        if options.itemSignatures {
+            // A product is unchanged only when it has its signature too (e.g. the flag given to an existing catalog).
+            let signed = try await store.contentHashes(modelKey: ItemSignature.storeKey)
+            known = known.filter { signed[$0.key] == $0.value }
+        }
         let entries = try source.items()
         let runID = try await store.startImportRun(source: source.description)
         var summary = ImportSummary(runID: runID, source: source.description)
@@ -61,6 +66,11 @@ public final class ImportPipeline: Sendable {
             guard !batch.isEmpty else { return }
             let vectors = try embedder.embedCatalog(batch.map(\.vector))
             try await store.upsert(zip(batch, vectors).map { ($0.product, $1) }, modelKey: embedder.modelKey)
+            if options.itemSignatures {
+                // A blank image has no signature: zeros, which match nothing.
+                let signatures = batch.map { ItemSignature.ofProduct($0.vector) ?? [Float](repeating: 0, count: ItemSignature.dimension) }
+                try await store.upsert(zip(batch, signatures).map { ($0.product, $1) }, modelKey: ItemSignature.storeKey)
+            }
             summary.indexed += batch.count
             batch.removeAll(keepingCapacity: true)
             if !failures.isEmpty {

@@ -25,6 +25,9 @@ public final class SearchService: @unchecked Sendable {
     /// The catalog-tuned similarity (`lookalike tune`) and the index of the tuned vectors, if the catalog has one.
     public let tuning: TunedSimilarity?
     private var tunedIndex: CatalogIndex?
+    /// Exact-item verification of photo queries (`cleanup=…+verify`), when the catalog has item signatures
+    /// (`index --item-signatures`); built from the vectors and signatures loaded at start.
+    public let verification: ItemVerification?
     private let lock = ReadWriteLock()
     /// The store's own vector search, if it has one: then searches run there and `index` stays empty.
     private let database: (any DatabaseVectorSearch)?
@@ -45,12 +48,15 @@ public final class SearchService: @unchecked Sendable {
             self.index = CatalogIndex(table: VectorTable(modelKey: embedder.modelKey, ids: [], attributes: [], dimension: 0, vectors: []),
                                       storage: storage, metric: metric)
             self.tuning = nil  // tuned vectors are searched in memory; a database searches raw vectors only
+            self.verification = nil
             self.look = try await CatalogLook.sample(store: store, ids: try await store.allProductIDs(), embedder: embedder)
         } else {
             self.database = nil
             self.databaseCount = nil
             let table = try await store.loadVectors(modelKey: embedder.modelKey)
             self.index = CatalogIndex(table: table, storage: storage, metric: metric, kind: kind, hnswFile: hnswFile, log: log)
+            let signatures = try await store.loadVectors(modelKey: ItemSignature.storeKey)
+            self.verification = signatures.count > 0 ? ItemVerification(catalog: table, signatures: signatures) : nil
             self.look = try await CatalogLook.sample(store: store, ids: table.ids, embedder: embedder)
             let tuning = try await SearchService.loadTuning(store: store, modelKey: embedder.modelKey, dimension: embedder.dimension, log: log)
             self.tuning = tuning
@@ -100,11 +106,18 @@ public final class SearchService: @unchecked Sendable {
     /// Searches with an encoded photo.
     public func search(image: EncodedImage, request: SearchRequest) async throws -> SearchResponse {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let views = try embedder.cleanedViews(image, look: look, cleanup: request.cleanup ?? .standard, region: request.region)
+        let cleanup = request.cleanup ?? .standard
+        try requireVerification(for: cleanup)
+        let (views, signatures) = try embedder.cleanedQuery(image, look: look, cleanup: cleanup, region: request.region)
         let t1 = DispatchTime.now().uptimeNanoseconds
         let vector = try embedder.meanVector(of: embedder.embed(views))
         let t2 = DispatchTime.now().uptimeNanoseconds
-        let results = try await search(vector: vector, request: request)
+        let results: [SearchResult]
+        if let signatures {
+            results = try await verified(vector: vector, signatures: signatures, request: request)
+        } else {
+            results = try await search(vector: vector, request: request)
+        }
         let t3 = DispatchTime.now().uptimeNanoseconds
         return SearchResponse(results: results, decodeMilliseconds: Double(t1 - t0) / 1e6,
                               embedMilliseconds: Double(t2 - t1) / 1e6, searchMilliseconds: Double(t3 - t2) / 1e6)
@@ -136,6 +149,23 @@ public final class SearchService: @unchecked Sendable {
                                        expansion: expansion, consensus: consensus)
             }
         }
+        let products = try await store.products(ids: hits.map(\.id))
+        let byID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return hits.compactMap { hit in byID[hit.id].map { SearchResult(product: $0, score: hit.score) } }
+    }
+
+    /// Throws when `cleanup` asks for verification and the catalog has no item signatures.
+    public func requireVerification(for cleanup: PhotoCleanup) throws {
+        guard cleanup.verify, verification == nil else { return }
+        throw QueryError.invalidParameter("verify needs the catalog's item signatures: run `lookalike index --item-signatures` (SQLite catalogs)")
+    }
+
+    /// Searches with a photo's raw vector, ranked by cosine plus item-signature match over the whole catalog
+    /// (`ItemVerification`), filters applied; the request's space, expansion and consensus do not apply.
+    public func verified(vector: [Float], signatures: [[Float]], request: SearchRequest) async throws -> [SearchResult] {
+        guard request.k >= 1, request.k <= 1000 else { throw QueryError.invalidParameter("k must be between 1 and 1000 (got \(request.k))") }
+        guard let verification else { throw QueryError.invalidParameter("verify needs the catalog's item signatures") }
+        let hits = verification.rank(query: vector, photoSignatures: signatures, k: request.k, filters: request.filters, excluding: request.excluding)
         let products = try await store.products(ids: hits.map(\.id))
         let byID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return hits.compactMap { hit in byID[hit.id].map { SearchResult(product: $0, score: hit.score) } }

@@ -30,16 +30,21 @@ struct SearchRoutes {
         let service = app.service, batcher = app.batcher, kept = app.keptUploads
         let outcome = try await app.onWorkers { () async throws -> SearchOutcome in
             let t0 = DispatchTime.now().uptimeNanoseconds
-            let views = try service.embedder.cleanedViews(EncodedImage(data: upload.data, name: upload.displayName), look: service.look,
-                                                          cleanup: parameters.cleanup ?? .standard, region: parameters.crop)
+            let image = EncodedImage(data: upload.data, name: upload.displayName), cleanup = parameters.cleanup ?? .standard
+            try service.requireVerification(for: cleanup)
+            let (views, signatures) = try service.embedder.cleanedQuery(image, look: service.look, cleanup: cleanup, region: parameters.crop)
             let t1 = DispatchTime.now().uptimeNanoseconds
             // Every view joins the shared model calls; the query is their normalised mean.
             let embeddings = try await batcher.embed(views)
             guard !embeddings.isEmpty else { throw QueryError.invalidParameter("the photo gave no view to search with") }
             let embedding = embeddings[0].with(vector: service.embedder.meanVector(of: embeddings.map(\.vector)))
             let t2 = DispatchTime.now().uptimeNanoseconds
-            let results = try await service.search(vector: embedding.vector,
-                                                   request: parameters.request)
+            let results: [SearchResult]
+            if let signatures {
+                results = try await service.verified(vector: embedding.vector, signatures: signatures, request: parameters.request)
+            } else {
+                results = try await service.search(vector: embedding.vector, request: parameters.request)
+            }
             let t3 = DispatchTime.now().uptimeNanoseconds
             if let kept { Self.keep(upload.data, in: kept) }
             let maps = parameters.explain ? try service.heatMaps(for: results, query: embedding.vector) : []
