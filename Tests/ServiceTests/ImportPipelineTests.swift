@@ -120,13 +120,7 @@ final class ImportPipelineTests: XCTestCase {
     }
 
     func testFashionMNISTItemsAreWrittenAsPNGs() async throws {
-        let work = try ServiceFixtures.temporaryFolder(self)
-        let store = try SQLiteCatalogStore(path: work.appendingPathComponent("f.db").path)
-        var options = ImportOptions()
-        options.limit = 40
-        options.assetsDirectory = work.appendingPathComponent("images")
-        let summary = try await ImportPipeline(store: store, embedder: try ServiceFixtures.embedder(), options: options)
-            .run(source: FashionMNISTSource(split: .test))
+        let (store, summary, _) = try await ServiceFixtures.fashionCatalog(self)
         XCTAssertEqual(summary.indexed, 40)
         let product = try await store.product(id: "test-0")
         let item = try XCTUnwrap(product)

@@ -136,13 +136,8 @@ final class PhotoCleanupTests: XCTestCase {
     }
 
     func testVerifiedPhotoSearchRanksTheExactItemFirst() async throws {
-        let work = try ServiceFixtures.temporaryFolder(self)
-        let store = try SQLiteCatalogStore(path: work.appendingPathComponent("f.db").path)
-        var options = ImportOptions()
-        options.limit = 40
-        options.assetsDirectory = work.appendingPathComponent("images")
+        var (store, _, options) = try await ServiceFixtures.fashionCatalog(self)
         let embedder = try ServiceFixtures.embedder()
-        _ = try await ImportPipeline(store: store, embedder: embedder, options: options).run(source: FashionMNISTSource(split: .test))
         let unsigned = try await SearchService(store: store, embedder: embedder)
         let items = try fashionItems(40)
         let (photo, _, _, _, _) = try shopperPhoto(items[4].pixels, seed: 4)

@@ -50,6 +50,20 @@ enum ServiceFixtures {
         }
     }
 
+    /// The first `count` Fashion-MNIST test items imported into a new SQLite catalog in `test`'s temporary folder
+    /// (PNGs under images/), with `itemSignatures` if asked.
+    static func fashionCatalog(_ test: XCTestCase, count: Int = 40, itemSignatures: Bool = false)
+        async throws -> (store: SQLiteCatalogStore, summary: ImportSummary, options: ImportOptions) {
+        let work = try temporaryFolder(test)
+        let store = try SQLiteCatalogStore(path: work.appendingPathComponent("f.db").path)
+        var options = ImportOptions()
+        options.limit = count
+        options.assetsDirectory = work.appendingPathComponent("images")
+        options.itemSignatures = itemSignatures
+        let summary = try await ImportPipeline(store: store, embedder: try embedder(), options: options).run(source: FashionMNISTSource(split: .test))
+        return (store, summary, options)
+    }
+
     /// Imports the four fixture photos (cat, coffee, astronaut, rocket, with category and colour) into
     /// `store` through a CSV manifest in `test`'s temporary folder, and serves them.
     static func photoService(_ test: XCTestCase, store: any CatalogStore) async throws -> SearchService {
