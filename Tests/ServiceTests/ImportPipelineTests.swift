@@ -2,6 +2,7 @@ import Catalog
 import Embedding
 import Foundation
 import Imaging
+import Search
 import Service
 import XCTest
 
@@ -111,12 +112,21 @@ final class ImportPipelineTests: XCTestCase {
         let signatures = try await store.loadVectors(modelKey: ItemSignature.storeKey)
         XCTAssertEqual(signatures.ids, ["cats/chelsea", "coffee", "people/astronaut"])
         XCTAssertEqual(signatures.dimension, ItemSignature.dimension)
-        let image = try embedder.decode(EncodedImage(contentsOf: folder.appendingPathComponent("coffee.png")))
-        let expected = try XCTUnwrap(ItemSignature.ofProduct(image))
+        // From the whole image at its own aspect, not the model's crop.
+        let expected = try XCTUnwrap(embedder.productSignature(EncodedImage(contentsOf: folder.appendingPathComponent("coffee.png"))))
         let stored = Array(signatures.vector(at: 1))
         XCTAssertGreaterThan(zip(stored, expected).reduce(0) { $0 + $1.0 * $1.1 }, 0.999)
         let again = try await ImportPipeline(store: store, embedder: embedder, options: options).run(source: FolderSource(root: folder))
         XCTAssertEqual(again.unchanged, 3)
+
+        // An image changed and re-indexed without signatures: its old signature is stale and left out of verification.
+        let table = try await store.loadVectors(modelKey: embedder.modelKey)
+        let before = try await ItemVerification.load(store: store, catalog: table)
+        XCTAssertEqual(before?.coverage, 3)
+        try ServiceFixtures.copy([("rocket.jpg", "coffee.png")], into: folder)
+        _ = try await ImportPipeline(store: store, embedder: embedder).run(source: FolderSource(root: folder))
+        let after = try await ItemVerification.load(store: store, catalog: try await store.loadVectors(modelKey: embedder.modelKey))
+        XCTAssertEqual(after?.coverage, 2)
     }
 
     func testFashionMNISTItemsAreWrittenAsPNGs() async throws {

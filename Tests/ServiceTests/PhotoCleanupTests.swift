@@ -159,6 +159,17 @@ final class PhotoCleanupTests: XCTestCase {
         XCTAssertEqual(verified.results.count, 5)
         // The score adds the signature match (up to 1) to the cosine.
         XCTAssertGreaterThan(verified.results[0].score, 1.2)
+        // A product added live is verified at once (its signature computed and stored); a removed one is gone.
+        let copy = Product(id: "copy-of-4", title: "copy", attributes: ["articleType": verified.results[0].product.attributes["articleType"] ?? ""])
+        try await service.add(copy, image: EncodedImage(data: PNGEncoder.encode(pixels: items[4].pixels, width: 28, height: 28, bands: 1), name: "copy.png"))
+        XCTAssertEqual(service.verification?.coverage, 41)
+        let withCopy = try await service.search(image: photo, request: request)
+        XCTAssertEqual(Set(withCopy.results.prefix(2).map(\.product.id)), [items[4].id, "copy-of-4"])
+        _ = try await service.remove(ids: ["copy-of-4"])
+        let afterRemoval = try await service.search(image: photo, request: request)
+        XCTAssertFalse(afterRemoval.results.contains { $0.product.id == "copy-of-4" })
+        let storedSignatures = try await store.loadVectors(modelKey: ItemSignature.storeKey)
+        XCTAssertEqual(storedSignatures.count, 40)
         request.filters = ["articleType": ["Trouser"]]
         let filtered = try await service.search(image: photo, request: request)
         XCTAssertFalse(filtered.results.isEmpty)

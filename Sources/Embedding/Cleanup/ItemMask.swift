@@ -108,6 +108,7 @@ struct ItemMask {
         guard let lo = values.min(), let hi = values.max(), hi > lo else { return values.first ?? 0 }
         var histogram = [Double](repeating: 0, count: bins)
         let width = (hi - lo) / Float(bins)
+        guard width > 0, width.isFinite else { return hi }
         for v in values { histogram[min(bins - 1, Int((v - lo) / width))] += 1 }
         let total = histogram.reduce(0, +)
         let weighted = histogram.enumerated().reduce(0.0) { $0 + $1.element * Double(lo + (Float($1.offset) + 0.5) * width) }
@@ -215,7 +216,7 @@ struct ItemMask {
     }
 
     /// 4-connected groups of set pixels: a label per pixel (0 = unset) and each label's size (index 0 unused).
-    private static func components(_ m: [Bool], _ w: Int, _ h: Int) -> (labels: [Int32], sizes: [Int]) {
+    static func components(_ m: [Bool], _ w: Int, _ h: Int) -> (labels: [Int32], sizes: [Int]) {
         var label = [Int32](repeating: 0, count: m.count)
         var sizes = [0]
         var stack: [Int] = []

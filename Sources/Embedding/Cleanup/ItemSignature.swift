@@ -21,18 +21,25 @@ public enum ItemSignature {
     /// Longer side of the garment's cut-out before turning it.
     static let cutSide = 96
 
-    /// The signature of a product image (e.g. the model's input): the product is what differs from the border's
-    /// median colour by more than 12 in some channel, holes filled. Nil when nothing differs (a blank image).
+    /// The signature of a whole product image: the product is what differs from the border's median colour by
+    /// more than 12 in some channel, specks removed (opened by a radius-1 disc), the largest blob with its holes
+    /// filled. Nil when nothing differs (a blank image).
     public static func ofProduct(_ image: RGBImage) -> [Float]? {
         let w = image.width, h = image.height
         let background = BorderRing(image).median
-        var inside = [Bool](repeating: false, count: w * h)
+        var differs = [Bool](repeating: false, count: w * h)
         for i in 0..<(w * h) {
-            inside[i] = (0..<3).contains { abs(Int(image.pixels[3 * i + $0]) - background[$0]) > 12 }
+            differs[i] = (0..<3).contains { abs(Int(image.pixels[3 * i + $0]) - background[$0]) > 12 }
         }
-        let mask = Plane(width: w, height: h, values: ItemMask.fillHoles(inside, w, h).map { $0 ? 1 : 0 })
-        return letterboxed(grey: Plane(grey: image), mask: mask)
+        let opened = ItemMask.dilate(ItemMask.erode(differs, w, h, radius: 1), w, h, radius: 1)
+        let (labels, sizes) = ItemMask.components(opened, w, h)
+        guard let largest = sizes.indices.dropFirst().max(by: { sizes[$0] < sizes[$1] }) else { return nil }
+        let inside = ItemMask.fillHoles(labels.map { Int($0) == largest }, w, h)
+        return letterboxed(grey: Plane(grey: image), mask: Plane(width: w, height: h, values: inside.map { $0 ? 1 : 0 }))
     }
+
+    /// Longer side of the copy a product image is decoded to for its signature (the whole image, its own aspect).
+    static let productSide = 128
 
     /// The signatures of the garment in a photo, one per trial angle; empty when no garment is found.
     /// `photo` is the decoded photo, `mask` found on a small copy of it.
@@ -144,5 +151,18 @@ struct Plane {
         let lo = inside[Int(0.01 * Double(inside.count - 1))], hi = inside[Int(0.99 * Double(inside.count - 1))]
         let range = max(hi - lo, 1)
         values = values.map { min(255, max(0, ($0 - lo) / range * 255)) }
+    }
+}
+
+extension Embedder {
+    /// The item signature of a catalog product's image, from the whole image at its own aspect (not the model's
+    /// crop); nil for a blank image.
+    public func productSignature(_ image: EncodedImage, region: CropRegion? = nil) throws -> [Float]? {
+        let info = try info(of: image)
+        var (w, h) = info.isTransposed ? (Double(info.height), Double(info.width)) : (Double(info.width), Double(info.height))
+        if let region { w *= region.width; h *= region.height }
+        let scale = Double(ItemSignature.productSide) / max(w, h, 1)
+        return ItemSignature.ofProduct(try decodeWhole(image, width: max(8, Int((w * scale).rounded())), height: max(8, Int((h * scale).rounded())),
+                                                       fit: .stretch, background: (0, 0, 0), region: region))
     }
 }

@@ -116,16 +116,18 @@ extension Embedder {
     public func cleanedQuery(_ image: EncodedImage, look: CatalogLook, cleanup: PhotoCleanup, region: CropRegion? = nil)
         throws -> (views: [RGBImage], signatures: [[Float]]?) {
         let grey = cleanup.matchGrey && look.greyscale
-        func asIs(_ pixels: RGBImage) -> (views: [RGBImage], signatures: [[Float]]?) {
-            ([grey ? PixelOps.grey(pixels) : pixels], cleanup.verify ? ItemSignature.ofProduct(pixels).map { [$0] } ?? [] : nil)
+        // The photo as the catalog's images are embedded; with verify, its signature as a product's.
+        func asIs(region: CropRegion?) throws -> (views: [RGBImage], signatures: [[Float]]?) {
+            let pixels = try decode(image, region: region)
+            return ([grey ? PixelOps.grey(pixels) : pixels], cleanup.verify ? try productSignature(image, region: region).map { [$0] } ?? [] : nil)
         }
         if (cleanup.views == [.crop] && !cleanup.matchGrey && !cleanup.verify) || region != nil {
-            return asIs(try decode(image, region: region))
+            return try asIs(region: region)
         }
         let (photo, geometry, small, background) = try loadPhoto(image, look: look)
         if let catalogBackground = look.background, BorderRing(small).isUniform(near: catalogBackground.map(Int.init)) {
             // Already shot like the catalog (e.g. a catalog image itself): nothing to find or remove.
-            return asIs(try decode(image))
+            return try asIs(region: nil)
         }
         lazy var centre = geometry.cut(photo, box: geometry.aspectBox(centreX: Double(photo.width) / 2, centreY: Double(photo.height) / 2,
                                                                  width: Double(min(photo.width, photo.height)), height: 1),

@@ -61,7 +61,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A shopper-photo set (folder with manifest.csv, from `make shopper-photos`): report exact-item recall@1/@10 and category P@10 of its photos instead.", valueName: "folder"))
     var shopper: String?
 
-    @Option(help: "Query cleanup of shopper photos: none, grey, standard (item+crop), or views joined by '+' (crop, item, salient). Repeat to compare several side by side.")
+    @Option(help: "Query cleanup of shopper photos: none, grey, standard (item+crop), or views joined by '+' (crop, item, salient); add +verify for exact-item verification (catalog indexed with --item-signatures). Repeat to compare several side by side.")
     var cleanup: [String] = ["standard"]
 
     @Flag(help: "Print the report as JSON.")
@@ -168,11 +168,10 @@ extension EvalCommand {
         var verification: ItemVerification?
         if cleanups.contains(where: \.verify) {
             guard projection == nil else { throw ValidationError("+verify ranks raw vectors; leave out --space tuned and --pca-whiten") }
-            let signatures = try await store.loadVectors(modelKey: ItemSignature.storeKey)
-            guard signatures.count > 0 else {
+            guard let loaded = try await ItemVerification.load(store: store, catalog: table) else {
                 throw ValidationError("the catalog has no item signatures; run `lookalike index --item-signatures` on it first")
             }
-            verification = ItemVerification(catalog: table, signatures: signatures)
+            verification = loaded
         }
         let methods = cleanups.map { cleanup in
             ShopperEvaluation.Method(name: "\(cleanup)", query: { image in try embedder.photoQuery(image, look: look, cleanup: cleanup) })

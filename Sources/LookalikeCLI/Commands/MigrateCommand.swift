@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import Embedding
 import Foundation
 
 /// `lookalike migrate --from A --to B`: copies a catalog between backends (SQLite file ↔ PostgreSQL).
@@ -38,6 +39,10 @@ struct MigrateCommand: AsyncParsableCommand {
         var withVectors = Set<String>()
         var vectorCount = 0
         for modelKey in stats.vectorsByModelKey.keys.sorted() {
+            if modelKey == ItemSignature.storeKey && targetOptions.isPostgres {
+                printError("  \(modelKey): not copied (exact-item verification runs on SQLite catalogs only)")
+                continue
+            }
             let table = try await source.loadVectors(modelKey: modelKey)
             var load = try await BulkVectorLoad(into: target, modelKey: modelKey, count: table.count)
             for start in stride(from: 0, to: table.count, by: batch) {

@@ -61,6 +61,7 @@ public enum ShopperEvaluation {
                 let results: [SearchHit]
                 if let signatures, let verification {
                     results = verification.rank(query: vector, photoSignatures: signatures, k: 10)
+                        .compactMap { hit in rowOf[hit.id].map { SearchHit(row: $0, score: hit.score) } }
                 } else {
                     results = index.search(tuning?.project(vector) ?? vector, k: 10, filter: nil)
                 }

@@ -4,7 +4,8 @@ import Foundation
 import Imaging
 
 /// Turns a catalog source into stored products and vectors: incremental (unchanged images are
-/// skipped by content hash), resumable (each batch is one transaction, so an interrupted run
+/// skipped by content hash), resumable (each batch is one transaction — two with item signatures, the
+/// signatures second, so a product stopped between them is done again — so an interrupted run
 /// loses nothing and duplicates nothing; rerunning finishes the job), and fault-tolerant (a bad
 /// item is recorded with its reason and the import goes on).
 ///
@@ -50,7 +51,7 @@ public final class ImportPipeline: Sendable {
         let channel = BoundedChannel<Event>(capacity: max(options.maxInFlight, options.batchSize))
         startProducer(entries: entries, known: known, channel: channel, stop: stop)
 
-        var batch: [(product: Product, vector: RGBImage)] = []
+        var batch: [(product: Product, vector: RGBImage, signature: [Float]?)] = []
         var failures: [ImportFailure] = []
         var seen = Set<String>()
         var done = 0
@@ -67,8 +68,8 @@ public final class ImportPipeline: Sendable {
             let vectors = try embedder.embedCatalog(batch.map(\.vector))
             try await store.upsert(zip(batch, vectors).map { ($0.product, $1) }, modelKey: embedder.modelKey)
             if options.itemSignatures {
-                // A blank image has no signature: zeros, which match nothing.
-                let signatures = batch.map { ItemSignature.ofProduct($0.vector) ?? [Float](repeating: 0, count: ItemSignature.dimension) }
+                // A blank image has no signature: zeros, which verification treats as none.
+                let signatures = batch.map { $0.signature ?? [Float](repeating: 0, count: ItemSignature.dimension) }
                 try await store.upsert(zip(batch, signatures).map { ($0.product, $1) }, modelKey: ItemSignature.storeKey)
             }
             summary.indexed += batch.count
@@ -94,12 +95,12 @@ public final class ImportPipeline: Sendable {
                 case .failed(let id, let reason):
                     seen.insert(id)
                     fail(id, reason)
-                case .ready(let product, let image):
+                case .ready(let product, let image, let signature):
                     guard seen.insert(product.id).inserted else {
                         fail(product.id, "duplicate id: another item with this id came earlier (\(product.imagePath ?? "pixels"))")
                         continue
                     }
-                    batch.append((product, image))
+                    batch.append((product, image, signature))
                     if batch.count >= options.batchSize { try await flush() }
                 }
             }
@@ -130,7 +131,7 @@ public final class ImportPipeline: Sendable {
     private func startProducer(entries: AnySequence<SourceEntry>, known: [String: String], channel: BoundedChannel<Event>, stop: StopFlag) {
         let threads = options.decodeThreads > 0 ? options.decodeThreads : ProcessInfo.processInfo.activeProcessorCount
         let limit = options.limit ?? Int.max
-        let embedder = self.embedder, assets = options.assetsDirectory
+        let embedder = self.embedder, assets = options.assetsDirectory, signatures = options.itemSignatures
         let thread = Thread {
             let queue = DispatchQueue(label: "lookalike.decode", attributes: .concurrent)
             let group = DispatchGroup()
@@ -145,7 +146,7 @@ public final class ImportPipeline: Sendable {
                     listed += 1
                     workers.wait()
                     queue.async(group: group) {
-                        let prepared = PreparedItem.prepare(item, storedHash: known[item.id], embedder: embedder, assets: assets)
+                        let prepared = PreparedItem.prepare(item, storedHash: known[item.id], embedder: embedder, assets: assets, signatures: signatures)
                         // Hand the result over before freeing the worker slot: a full channel then holds
                         // back the producer, instead of piling up blocked threads until the pool runs dry.
                         channel.send(.prepared(prepared))

@@ -7,14 +7,15 @@ import Imaging
 enum PreparedItem: Sendable {
     /// The image's content hash matches what is stored: nothing to do.
     case unchanged(id: String)
-    /// Ready for the model.
-    case ready(Product, RGBImage)
+    /// Ready for the model (with the product's item signature when the import stores them; nil for a blank image).
+    case ready(Product, RGBImage, signature: [Float]?)
     /// Could not be read or decoded; the reason is for the person running the import.
     case failed(id: String, reason: String)
 
     /// Reads the item's bytes once, hashes them, and decodes them unless the stored hash matches.
     /// Pixel-only items (Fashion-MNIST) are encoded as PNG and written to `assets` so pages can show them.
-    static func prepare(_ item: SourceItem, storedHash: String?, embedder: Embedder, assets: URL?) -> PreparedItem {
+    /// With `signatures`, the item signature is computed here too, from the whole image (on the decoding threads).
+    static func prepare(_ item: SourceItem, storedHash: String?, embedder: Embedder, assets: URL?, signatures: Bool = false) -> PreparedItem {
         var product = Product(id: item.id, title: item.title, attributes: item.attributes)
         do {
             if case .grayscalePixels = item.image {
@@ -35,7 +36,7 @@ enum PreparedItem: Sendable {
                 }
             }
             if storedHash == product.contentHash { return .unchanged(id: item.id) }
-            return .ready(product, try embedder.decode(encoded))
+            return .ready(product, try embedder.decode(encoded), signature: signatures ? try embedder.productSignature(encoded) : nil)
         } catch {
             return .failed(id: item.id, reason: "\(error)")
         }

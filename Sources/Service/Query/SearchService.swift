@@ -26,8 +26,9 @@ public final class SearchService: @unchecked Sendable {
     public let tuning: TunedSimilarity?
     private var tunedIndex: CatalogIndex?
     /// Exact-item verification of photo queries (`cleanup=…+verify`), when the catalog has item signatures
-    /// (`index --item-signatures`); built from the vectors and signatures loaded at start.
-    public let verification: ItemVerification?
+    /// (`index --item-signatures`); kept up to date by `add` and `remove`.
+    public var verification: ItemVerification? { lock.read { verifier } }
+    private var verifier: ItemVerification?
     private let lock = ReadWriteLock()
     /// The store's own vector search, if it has one: then searches run there and `index` stays empty.
     private let database: (any DatabaseVectorSearch)?
@@ -48,15 +49,14 @@ public final class SearchService: @unchecked Sendable {
             self.index = CatalogIndex(table: VectorTable(modelKey: embedder.modelKey, ids: [], attributes: [], dimension: 0, vectors: []),
                                       storage: storage, metric: metric)
             self.tuning = nil  // tuned vectors are searched in memory; a database searches raw vectors only
-            self.verification = nil
+            self.verifier = nil
             self.look = try await CatalogLook.sample(store: store, ids: try await store.allProductIDs(), embedder: embedder)
         } else {
             self.database = nil
             self.databaseCount = nil
             let table = try await store.loadVectors(modelKey: embedder.modelKey)
             self.index = CatalogIndex(table: table, storage: storage, metric: metric, kind: kind, hnswFile: hnswFile, log: log)
-            let signatures = try await store.loadVectors(modelKey: ItemSignature.storeKey)
-            self.verification = signatures.count > 0 ? ItemVerification(catalog: table, signatures: signatures) : nil
+            self.verifier = try await ItemVerification.load(store: store, catalog: table)
             self.look = try await CatalogLook.sample(store: store, ids: table.ids, embedder: embedder)
             let tuning = try await SearchService.loadTuning(store: store, modelKey: embedder.modelKey, dimension: embedder.dimension, log: log)
             self.tuning = tuning
@@ -164,8 +164,14 @@ public final class SearchService: @unchecked Sendable {
     /// (`ItemVerification`), filters applied; the request's space, expansion and consensus do not apply.
     public func verified(vector: [Float], signatures: [[Float]], request: SearchRequest) async throws -> [SearchResult] {
         guard request.k >= 1, request.k <= 1000 else { throw QueryError.invalidParameter("k must be between 1 and 1000 (got \(request.k))") }
-        guard let verification else { throw QueryError.invalidParameter("verify needs the catalog's item signatures") }
-        let hits = verification.rank(query: vector, photoSignatures: signatures, k: request.k, filters: request.filters, excluding: request.excluding)
+        guard vector.count == embedder.dimension else {
+            throw QueryError.invalidParameter("vector has \(vector.count) values, the model makes \(embedder.dimension)")
+        }
+        let hits = try lock.read { () throws -> [(id: String, score: Float)] in
+            guard let verifier else { throw QueryError.invalidParameter("verify needs the catalog's item signatures") }
+            guard index.count > 0 else { throw QueryError.emptyCatalog(modelKey: embedder.modelKey) }
+            return verifier.rank(query: vector, photoSignatures: signatures, k: request.k, filters: request.filters, excluding: request.excluding)
+        }
         let products = try await store.products(ids: hits.map(\.id))
         let byID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return hits.compactMap { hit in byID[hit.id].map { SearchResult(product: $0, score: hit.score) } }
@@ -218,14 +224,21 @@ public final class SearchService: @unchecked Sendable {
     }
 
     /// Adds (or replaces) a product with its image: stored and searchable at once.
+    /// With item signatures in the catalog, the product's is computed and stored too.
     public func add(_ product: Product, image: EncodedImage) async throws {
         let vector = try embedder.embedCatalog([embedder.decode(image)])[0]
+        let signs = verification != nil
+        let signature = signs ? try embedder.productSignature(image) : nil
         try await store.upsert([(product, vector)], modelKey: embedder.modelKey)
+        if signs {
+            try await store.upsert([(product, signature ?? [Float](repeating: 0, count: ItemSignature.dimension))], modelKey: ItemSignature.storeKey)
+        }
         if database == nil {
             let tuned = tuning?.project(vector)
             lock.write {
                 index.add(id: product.id, attributes: product.attributes, vector: vector)
                 if let tuned { tunedIndex?.add(id: product.id, attributes: product.attributes, vector: tuned) }
+                verifier?.upsert(id: product.id, attributes: product.attributes, vector: vector, signature: signature)
             }
         }
     }
@@ -233,7 +246,7 @@ public final class SearchService: @unchecked Sendable {
     /// Removes products from the store and the index; returns how many existed.
     public func remove(ids: [String]) async throws -> Int {
         let removed = try await store.remove(ids: ids)
-        if database == nil { lock.write { ids.forEach { index.remove(id: $0); tunedIndex?.remove(id: $0) } } }
+        if database == nil { lock.write { ids.forEach { index.remove(id: $0); tunedIndex?.remove(id: $0); verifier?.remove(id: $0) } } }
         return removed
     }
 }

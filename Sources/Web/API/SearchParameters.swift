@@ -81,7 +81,7 @@ struct SearchParameters: Sendable, Equatable {
                 parameters.space = space
             case "cleanup":
                 do { parameters.cleanup = try PhotoCleanup(parsing: value.trimmingCharacters(in: .whitespaces)) } catch {
-                    throw APIError.badParameter("cleanup must be none, grey, standard or views joined by '+' from crop, item, salient (got '\(value.prefix(40))')")
+                    throw APIError.badParameter("cleanup must be none, grey, standard or views joined by '+' from crop, item, salient, optionally with +verify (got '\(value.prefix(40))')")
                 }
             case "explain":
                 switch value.trimmingCharacters(in: .whitespaces).lowercased() {
