@@ -125,7 +125,6 @@ public final class Embedder: @unchecked Sendable {
         return options.mirrorCatalog ? parts + ", catalog mirror-averaged" : parts
     }
 
-
     /// The CPU OpenVINO runs on.
     public var deviceName: String { (try? OpenVINOCore.shared.get().cpuName) ?? "CPU" }
 

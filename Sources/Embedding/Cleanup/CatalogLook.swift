@@ -50,15 +50,17 @@ struct BorderRing {
     init(colours: [[Int]]) { self.colours = colours }
 
     init(_ image: RGBImage) {
-        let r = max(1, Int((0.04 * Double(min(image.width, image.height))).rounded()))
-        var colours: [[Int]] = []
-        for y in 0..<image.height {
-            for x in 0..<image.width where y < r || y >= image.height - r || x < r || x >= image.width - r {
-                let p = image.pixel(x: x, y: y)
-                colours.append([Int(p.r), Int(p.g), Int(p.b)])
-            }
+        colours = BorderRing.indices(width: image.width, height: image.height).map { i in
+            [Int(image.pixels[3 * i]), Int(image.pixels[3 * i + 1]), Int(image.pixels[3 * i + 2])]
         }
-        self.colours = colours
+    }
+
+    /// Row-major indices of the ring's pixels in a width × height image, row by row.
+    static func indices(width: Int, height: Int) -> [Int] {
+        let r = max(1, Int((0.04 * Double(min(width, height))).rounded()))
+        var indices: [Int] = []
+        for y in 0..<height { for x in 0..<width where y < r || y >= height - r || x < r || x >= width - r { indices.append(y * width + x) } }
+        return indices
     }
 
     /// Three in four ring pixels lie within 24 of `colour` in every channel (a product may touch the frame).

@@ -30,9 +30,7 @@ struct ItemMask {
         let w = small.width, h = small.height, n = w * h
         guard w >= 8, h >= 8 else { return nil }
         let blurred = boxBlur(small.pixels.map(Float.init), w, h, channels: 3)
-        let r = max(1, Int((0.04 * Double(min(w, h))).rounded()))
-        var ringIndices: [Int] = []
-        for y in 0..<h { for x in 0..<w where y < r || y >= h - r || x < r || x >= w - r { ringIndices.append(y * w + x) } }
+        let ringIndices = BorderRing.indices(width: w, height: h)
         let ring = ringIndices.map { [blurred[3 * $0], blurred[3 * $0 + 1], blurred[3 * $0 + 2]] }
         guard ring.count >= clusters else { return nil }
         let centres = kMeans(ring, k: clusters)
@@ -74,13 +72,9 @@ struct ItemMask {
             guard let refined = refine(mask, colours: blurred, ring: ring, w, h) else { break }
             mask = refined
         }
-        var (minX, minY, maxX, maxY) = (w, h, -1, -1)
-        for y in 0..<h { for x in 0..<w where mask[y * w + x] {
-            minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
-        } }
-        guard maxX >= minX else { return nil }
+        guard let b = PixelOps.boundingBox(width: w, height: h, where: { mask[$0] }) else { return nil }
         return ItemMask(width: w, height: h, inside: mask,
-                        box: (Double(minX) / Double(w), Double(minY) / Double(h), Double(maxX + 1) / Double(w), Double(maxY + 1) / Double(h)))
+                        box: (Double(b.minX) / Double(w), Double(b.minY) / Double(h), Double(b.maxX + 1) / Double(w), Double(b.maxY + 1) / Double(h)))
     }
 
     /// k-means of colours, started from brightness quantiles (deterministic); an empty cluster keeps its centre.

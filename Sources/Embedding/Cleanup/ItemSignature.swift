@@ -38,6 +38,9 @@ public enum ItemSignature {
         return letterboxed(grey: Plane(grey: image), mask: Plane(width: w, height: h, values: inside.map { $0 ? 1 : 0 }))
     }
 
+    /// What a catalog stores for a product without a signature (a blank image): zeros, which verification treats as none.
+    public static var blank: [Float] { [Float](repeating: 0, count: dimension) }
+
     /// Longer side of the copy a product image is decoded to for its signature (the whole image, its own aspect).
     static let productSide = 128
 
@@ -65,15 +68,12 @@ public enum ItemSignature {
     /// grey × mask cut to the mask's box (> 0.5), its longer side scaled to `side`, centred on zeros; the mean
     /// taken off, unit length. Nil when the mask is (nearly) empty or the result flat.
     static func letterboxed(grey: Plane, mask: Plane) -> [Float]? {
-        var (minX, minY, maxX, maxY) = (mask.width, mask.height, -1, -1)
-        for y in 0..<mask.height { for x in 0..<mask.width where mask.values[y * mask.width + x] > 0.5 {
-            minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
-        } }
-        guard maxX >= minX, (maxX - minX + 1) * (maxY - minY + 1) >= 4 else { return nil }
-        let bw = maxX - minX + 1, bh = maxY - minY + 1
+        guard let box = PixelOps.boundingBox(width: mask.width, height: mask.height, where: { mask.values[$0] > 0.5 }),
+              (box.maxX - box.minX + 1) * (box.maxY - box.minY + 1) >= 4 else { return nil }
+        let bw = box.maxX - box.minX + 1, bh = box.maxY - box.minY + 1
         let scale = Double(side) / Double(max(bw, bh))
         let w = max(1, Int((Double(bw) * scale).rounded())), h = max(1, Int((Double(bh) * scale).rounded()))
-        let rect = (x: Double(minX), y: Double(minY), width: Double(bw), height: Double(bh))
+        let rect = (x: Double(box.minX), y: Double(box.minY), width: Double(bw), height: Double(bh))
         let g = grey.resampled(rect: rect, width: w, height: h), m = mask.resampled(rect: rect, width: w, height: h)
         var out = [Float](repeating: 0, count: dimension)
         let ox = (side - w) / 2, oy = (side - h) / 2
@@ -100,7 +100,7 @@ struct Plane {
     /// The luma (0.299 R + 0.587 G + 0.114 B) of an image.
     init(grey image: RGBImage) {
         self.init(width: image.width, height: image.height, values: (0..<(image.width * image.height)).map { i in
-            0.299 * Float(image.pixels[3 * i]) + 0.587 * Float(image.pixels[3 * i + 1]) + 0.114 * Float(image.pixels[3 * i + 2])
+            PixelOps.lumaValue(image.pixels[3 * i], image.pixels[3 * i + 1], image.pixels[3 * i + 2])
         })
     }
 

@@ -54,10 +54,8 @@ struct PhotoGeometry {
             if cx < x0 || cx > x0 + shownW || cy < y0 || cy > y0 + shownH { energy[y * map.width + x] = 0 }
         } }
         guard let top = energy.max(), top > 0 else { return nil }
-        var (minX, minY, maxX, maxY) = (map.width, map.height, -1, -1)
-        for y in 0..<map.height { for x in 0..<map.width where energy[y * map.width + x] >= 0.5 * top {
-            minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
-        } }
+        guard let (minX, minY, maxX, maxY) = PixelOps.boundingBox(width: map.width, height: map.height, where: { energy[$0] >= 0.5 * top })
+        else { return nil }
         // Input pixels → photo pixels.
         let l = ((Double(minX) - 0.5) * cellW - x0) / scale, r = ((Double(maxX) + 1.5) * cellW - x0) / scale
         let t = ((Double(minY) - 0.5) * cellH - y0) / scale, b = ((Double(maxY) + 1.5) * cellH - y0) / scale

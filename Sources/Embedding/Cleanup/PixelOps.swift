@@ -13,8 +13,22 @@ enum PixelOps {
     }
 
     static func luma(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
-        let y: Float = 0.299 * Float(r) + 0.587 * Float(g) + 0.114 * Float(b)
-        return UInt8(clamping: Int(y.rounded()))
+        UInt8(clamping: Int(lumaValue(r, g, b).rounded()))
+    }
+
+    /// Rec. 601 luma, unrounded.
+    static func lumaValue(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> Float {
+        0.299 * Float(r) + 0.587 * Float(g) + 0.114 * Float(b)
+    }
+
+    /// The smallest box (inclusive pixel bounds) holding every pixel of a width × height grid that `isSet` accepts
+    /// (by row-major index), or nil when none is.
+    static func boundingBox(width: Int, height: Int, where isSet: (Int) -> Bool) -> (minX: Int, minY: Int, maxX: Int, maxY: Int)? {
+        var (minX, minY, maxX, maxY) = (width, height, -1, -1)
+        for y in 0..<height { for x in 0..<width where isSet(y * width + x) {
+            minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+        } }
+        return maxX >= minX ? (minX, minY, maxX, maxY) : nil
     }
 
     /// Keeps what `mask` (0…1 per output pixel) covers and paints the rest `background`; with `grey`, the kept

@@ -40,10 +40,15 @@ public struct ItemVerification: Sendable {
         for (row, id) in catalog.ids.enumerated() {
             guard let s = signatureRowOf[id], usable(id) else { continue }
             let signature = signatures.vectors[(s * d)..<((s + 1) * d)]
-            guard signature.contains(where: { $0 != 0 }) else { continue }
+            guard ItemVerification.isSignature(signature, dimension: d) else { continue }
             self.signatures.replaceSubrange((row * d)..<((row + 1) * d), with: signature)
             signed[row] = true
         }
+    }
+
+    /// A stored signature of the right length that is not the blank one (all zeros).
+    private static func isSignature(_ values: some Collection<Float>, dimension: Int) -> Bool {
+        values.count == dimension && values.contains { $0 != 0 }
     }
 
     /// Products with a signature.
@@ -52,7 +57,7 @@ public struct ItemVerification: Sendable {
     /// Adds a product or replaces one with the same id (its vector, attributes and signature; nil: none).
     public mutating func upsert(id: String, attributes: [String: String], vector: [Float], signature: [Float]?) {
         guard vector.count == vectorDimension else { return }
-        let usable = signature.flatMap { $0.count == signatureDimension && $0.contains { $0 != 0 } ? $0 : nil }
+        let usable = signature.flatMap { ItemVerification.isSignature($0, dimension: signatureDimension) ? $0 : nil }
         let row: Int
         if let existing = rowOf[id] {
             row = existing

@@ -68,8 +68,7 @@ public final class ImportPipeline: Sendable {
             let vectors = try embedder.embedCatalog(batch.map(\.vector))
             try await store.upsert(zip(batch, vectors).map { ($0.product, $1) }, modelKey: embedder.modelKey)
             if options.itemSignatures {
-                // A blank image has no signature: zeros, which verification treats as none.
-                let signatures = batch.map { $0.signature ?? [Float](repeating: 0, count: ItemSignature.dimension) }
+                let signatures = batch.map { $0.signature ?? ItemSignature.blank }
                 try await store.upsert(zip(batch, signatures).map { ($0.product, $1) }, modelKey: ItemSignature.storeKey)
             }
             summary.indexed += batch.count

@@ -231,7 +231,7 @@ public final class SearchService: @unchecked Sendable {
         let signature = signs ? try embedder.productSignature(image) : nil
         try await store.upsert([(product, vector)], modelKey: embedder.modelKey)
         if signs {
-            try await store.upsert([(product, signature ?? [Float](repeating: 0, count: ItemSignature.dimension))], modelKey: ItemSignature.storeKey)
+            try await store.upsert([(product, signature ?? ItemSignature.blank)], modelKey: ItemSignature.storeKey)
         }
         if database == nil {
             let tuned = tuning?.project(vector)
