@@ -15,6 +15,8 @@ APT_PACKAGES=(
   dataset-fashion-mnist                             # demo catalog and eval data
   python3 python3-venv                              # model conversion tooling
   sqlite3                                           # inspecting catalogs
+  postgresql-15 postgresql-server-dev-15            # PostgreSQL for the tests and `make pg-start` (scripts/pg)
+  build-essential                                   # compiling pgvector for it (scripts/pg/install-pgvector.sh)
   curl                                              # HTTP client the live-server tests and the demo use
   wrk                                               # load generator of bench/load_search.py
   chromium chromium-driver                          # real-browser tests of the web page
@@ -29,6 +31,9 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# pgvector for that PostgreSQL, built here with portable flags (Debian 12 does not package it).
+bash scripts/pg/install-pgvector.sh
 
 # --- 2. Python virtualenv -----------------------------------------------------
 VENV=$ROOT/.venv

