@@ -6,7 +6,7 @@ import PackageDescription
 
 let package = Package(
     name: "Lookalike",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lookalike", targets: ["LookalikeCLI"]),
         .library(name: "Imaging", targets: ["Imaging"]),

@@ -47,7 +47,7 @@ extension PostgresCatalogStore {
 
     /// The most recent runs, newest first.
     public func lastImportRuns(limit: Int) async throws -> [ImportRun] {
-        try await query("reading import runs", """
+        try await read("reading import runs", """
             SELECT id, source, started_at, finished_at, status, indexed, unchanged, failed, removed
             FROM import_runs ORDER BY id DESC LIMIT \(max(0, limit))
             """).map { row in
@@ -61,7 +61,7 @@ extension PostgresCatalogStore {
 
     /// The failures recorded for a run, in the order they were recorded.
     public func failures(runID: Int64) async throws -> [ImportFailure] {
-        try await query("reading the failures of import run #\(runID)", """
+        try await read("reading the failures of import run #\(runID)", """
             SELECT item, reason FROM import_failures WHERE run_id = \(runID) ORDER BY id
             """).map { row in
             let (item, reason) = try row.decode((String, String).self)

@@ -15,17 +15,17 @@ extension PostgresCatalogStore {
     @discardableResult
     public func buildVectorIndex(modelKey: String) async throws -> Bool {
         guard let model = try await storedModel(modelKey, on: client), model.dimension <= 4000 else { return false }
-        let existing = try await query("looking for the vector index of \(modelKey)", """
+        let existing = try await read("looking for the vector index of \(modelKey)", """
             SELECT 1 FROM pg_indexes WHERE indexname = \(model.indexName) AND schemaname = current_schema()
             """)
         guard existing.isEmpty else { return false }
         // pgvector builds the graph fast while it fits in maintenance_work_mem (a halfvec and its
         // neighbour lists, ~2 bytes per dimension + 1 KB per row) and much slower once it spills.
-        let rows = try await query("counting the vectors of \(modelKey)", "SELECT count(*) FROM vectors WHERE model_id = \(model.id)")
+        let rows = try await read("counting the vectors of \(modelKey)", "SELECT count(*) FROM vectors WHERE model_id = \(model.id)")
             .first?.decode(Int.self) ?? 0
         let megabytes = min(max(64, rows * (model.dimension * 2 + 1024) * 5 / 4 / 1_048_576), 4096)
         let logger = self.logger
-        try await transaction("building the vector index of \(modelKey)") { connection in
+        try await transaction("building the vector index of \(modelKey)", bulk: true) { connection in
             try await connection.rows(PostgresQuery(unsafeSQL: "SET LOCAL maintenance_work_mem = '\(megabytes)MB'"), logger)
             try await connection.rows(PostgresQuery(unsafeSQL: """
                 CREATE INDEX IF NOT EXISTS \(model.indexName) ON vectors

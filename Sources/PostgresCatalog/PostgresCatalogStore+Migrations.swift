@@ -131,7 +131,7 @@ extension PostgresCatalogStore {
 
     /// The identifiers recorded in `schema_migrations`, in the order they were applied.
     public func appliedMigrations() async throws -> [String] {
-        try await query("reading the schema version", "SELECT identifier FROM schema_migrations ORDER BY applied_at, identifier")
+        try await read("reading the schema version", "SELECT identifier FROM schema_migrations ORDER BY applied_at, identifier")
             .map { try $0.decode(String.self) }
     }
 }

@@ -11,7 +11,7 @@ extension PostgresCatalogStore {
     /// The products with these ids that exist, in the order of `ids`.
     public func products(ids: [String]) async throws -> [Product] {
         guard !ids.isEmpty else { return [] }
-        let rows = try await query("reading products", """
+        let rows = try await read("reading products", """
             SELECT id, title, image_path, content_hash, created_at, updated_at FROM products WHERE id = ANY(\(ids)::text[])
             """)
         var found: [String: Product] = [:]
@@ -21,7 +21,7 @@ extension PostgresCatalogStore {
             found[id] = Product(id: id, title: title, imagePath: imagePath, contentHash: contentHash,
                                 createdAt: createdAt, updatedAt: updatedAt)
         }
-        let attributes = try await query("reading product attributes", """
+        let attributes = try await read("reading product attributes", """
             SELECT product_id, key, value FROM product_attributes WHERE product_id = ANY(\(ids)::text[])
             """)
         for row in attributes {
@@ -39,12 +39,12 @@ extension PostgresCatalogStore {
 
     /// Every product id, sorted by code point (as SQLite sorts them, whatever the database's collation).
     public func allProductIDs() async throws -> [String] {
-        try await query("listing product ids", #"SELECT id FROM products ORDER BY id COLLATE "C""#)
+        try await read("listing product ids", #"SELECT id FROM products ORDER BY id COLLATE "C""#)
             .map { try $0.decode(String.self) }
     }
 
     /// Number of products.
     public func count() async throws -> Int {
-        try await query("counting products", "SELECT count(*) FROM products").first?.decode(Int.self) ?? 0
+        try await read("counting products", "SELECT count(*) FROM products").first?.decode(Int.self) ?? 0
     }
 }

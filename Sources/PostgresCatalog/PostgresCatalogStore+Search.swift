@@ -55,7 +55,7 @@ extension PostgresCatalogStore {
               SELECT product_id, (\(distanceSQL))::float8
               FROM vectors WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(distanceSQL) LIMIT \(k)
               """
-        let rows = try await query("searching the vectors of model \(modelKey)", PostgresQuery(unsafeSQL: sql, binds: bindings), on: reader)
+        let rows = try await read("searching the vectors of model \(modelKey)", PostgresQuery(unsafeSQL: sql, binds: bindings), on: reader)
         var hits = try rows.map { row -> VectorHit in
             let (id, value) = try row.decode((String, Double).self)
             return VectorHit(id: id, score: distance == .cosine ? Float(1 - value) : Float(value))
@@ -82,7 +82,7 @@ extension PostgresCatalogStore {
                 """
         }
         let sql = counts.count == 1 ? "SELECT \(counts[0])" : "SELECT least(\(counts.joined(separator: ", ")))"
-        let matching = try await query("counting the products a filter keeps", PostgresQuery(unsafeSQL: sql, binds: bindings), on: reader)
+        let matching = try await read("counting the products a filter keeps", PostgresQuery(unsafeSQL: sql, binds: bindings), on: reader)
             .first?.decode(Int.self) ?? 0
         return matching <= limit
     }
@@ -90,7 +90,7 @@ extension PostgresCatalogStore {
     /// The stored vector of a product under `modelKey`, or nil (read from the replica when there is one).
     public func vector(for id: String, modelKey: String) async throws -> [Float]? {
         guard let model = try await storedModel(modelKey, on: reader) else { return nil }
-        let rows = try await query("reading the vector of \(id)", """
+        let rows = try await read("reading the vector of \(id)", """
             SELECT halfvec_send(embedding) FROM vectors WHERE model_id = \(model.id) AND product_id = \(id)
             """, on: reader)
         guard let bytes = try rows.first?.decode(ByteBuffer.self) else { return nil }
@@ -102,7 +102,7 @@ extension PostgresCatalogStore {
 
     /// How many vectors are stored under `modelKey` (on the replica when there is one).
     public func vectorCount(modelKey: String) async throws -> Int {
-        try await query("counting vectors", """
+        try await read("counting vectors", """
             SELECT count(*) FROM vectors v JOIN models m ON m.id = v.model_id WHERE m.model_key = \(modelKey)
             """, on: reader).first?.decode(Int.self) ?? 0
     }

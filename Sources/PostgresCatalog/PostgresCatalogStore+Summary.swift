@@ -8,12 +8,12 @@ extension PostgresCatalogStore {
         let rows: [PostgresRow]
         if let keys {
             if keys.isEmpty { return [] }
-            rows = try await query("counting attribute values", """
+            rows = try await read("counting attribute values", """
                 SELECT key, value, count(*) AS n FROM product_attributes WHERE key = ANY(\(keys)::text[])
                 GROUP BY key, value ORDER BY key COLLATE "C", n DESC, value COLLATE "C"
                 """)
         } else {
-            rows = try await query("counting attribute values", """
+            rows = try await read("counting attribute values", """
                 SELECT key, value, count(*) AS n FROM product_attributes
                 GROUP BY key, value ORDER BY key COLLATE "C", n DESC, value COLLATE "C"
                 """)
@@ -40,13 +40,13 @@ extension PostgresCatalogStore {
     public func stats() async throws -> CatalogStats {
         let products = try await count()
         var vectors: [String: Int] = [:]
-        for row in try await query("counting vectors", """
+        for row in try await read("counting vectors", """
             SELECT m.model_key, count(*) FROM vectors v JOIN models m ON m.id = v.model_id GROUP BY m.model_key
             """) {
             let (key, count) = try row.decode((String, Int).self)
             vectors[key] = count
         }
-        let bytes = try await query("measuring the database", "SELECT pg_database_size(current_database())")
+        let bytes = try await read("measuring the database", "SELECT pg_database_size(current_database())")
             .first?.decode(Int64.self) ?? 0
         return CatalogStats(products: products, vectorsByModelKey: vectors, databaseBytes: bytes,
                             lastImportRun: try await lastImportRuns(limit: 1).first)
@@ -54,7 +54,7 @@ extension PostgresCatalogStore {
 
     /// A stored setting, or nil.
     public func setting(_ key: String) async throws -> Data? {
-        try await query("reading setting \(key)", "SELECT value FROM settings WHERE key = \(key)").first?.decode(Data.self)
+        try await read("reading setting \(key)", "SELECT value FROM settings WHERE key = \(key)").first?.decode(Data.self)
     }
 
     /// Stores a setting, or deletes it when `value` is nil.
@@ -73,6 +73,6 @@ extension PostgresCatalogStore {
 extension PostgresCatalogStore: CatalogCopying {
     /// The keys of every stored setting, sorted.
     public func settingKeys() async throws -> [String] {
-        try await query("listing settings", #"SELECT key FROM settings ORDER BY key COLLATE "C""#).map { try $0.decode(String.self) }
+        try await read("listing settings", #"SELECT key FROM settings ORDER BY key COLLATE "C""#).map { try $0.decode(String.self) }
     }
 }

@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresCatalogStore {
     /// id → hash of the image each stored vector of `modelKey` was computed from.
     public func contentHashes(modelKey: String) async throws -> [String: String] {
-        let rows = try await query("reading content hashes", """
+        let rows = try await read("reading content hashes", """
             SELECT v.product_id, v.content_hash FROM vectors v JOIN models m ON m.id = v.model_id
             WHERE m.model_key = \(modelKey) AND v.content_hash IS NOT NULL
             """)
@@ -24,12 +24,12 @@ extension PostgresCatalogStore {
         guard let model = try await storedModel(modelKey, on: client) else {
             return VectorTable(modelKey: modelKey, ids: [], attributes: [], dimension: 0, vectors: [])
         }
-        let expected = try await query("counting the vectors of model \(modelKey)",
+        let logger = self.logger
+        let expected = try await read("counting the vectors of model \(modelKey)",
                                        "SELECT count(*) FROM vectors WHERE model_id = \(model.id)").first?.decode(Int.self) ?? 0
         // Rows are decoded as they stream in: a 1M catalog never holds its halfvec bytes and its floats at once.
-        let logger = self.logger
-        let (ids, vectors) = try await readableErrors("loading the vectors of model \(modelKey)") { () async throws -> ([String], [Float]) in
-            let rows = try await client.query(PostgresQuery(unsafeSQL: """
+        let (ids, vectors) = try await transaction("loading the vectors of model \(modelKey)", bulk: true) { connection in
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
                 SELECT product_id, halfvec_send(embedding) FROM vectors WHERE model_id = \(model.id) ORDER BY product_id COLLATE "C"
                 """), logger: logger)
             var ids: [String] = [], vectors: [Float] = []
@@ -44,7 +44,7 @@ extension PostgresCatalogStore {
         }
         let rowOfID = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var attributes = [[String: String]](repeating: [:], count: ids.count)
-        let attributeRows = try await query("loading the attributes of model \(modelKey)", PostgresQuery(unsafeSQL: """
+        let attributeRows = try await read("loading the attributes of model \(modelKey)", PostgresQuery(unsafeSQL: """
             SELECT a.product_id, a.key, a.value FROM product_attributes a
             JOIN vectors v ON v.product_id = a.product_id AND v.model_id = \(model.id)
             """))
@@ -58,7 +58,7 @@ extension PostgresCatalogStore {
     /// The `models` row of a model key (cached), or nil when nothing was ever stored under it.
     func storedModel(_ modelKey: String, on client: PostgresClient) async throws -> StoredModel? {
         if let cached = models.get(modelKey) { return cached }
-        let rows = try await query("looking up model \(modelKey)",
+        let rows = try await read("looking up model \(modelKey)",
                                    "SELECT id, dimension FROM models WHERE model_key = \(modelKey)", on: client)
         guard let row = rows.first else { return nil }
         let (id, dimension) = try row.decode((Int, Int).self)

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import PostgresNIO
+import Synchronization
 
 /// A `CatalogStore` in PostgreSQL with pgvector: products, attributes, import runs and settings in plain
 /// tables, vectors as `halfvec` tagged by model key with one HNSW index per model key, and nearest-neighbour
@@ -46,10 +47,10 @@ public final class PostgresCatalogStore: CatalogStore, DatabaseVectorSearch, @un
             // server's reason, where the pool would keep retrying.
             try await Self.probe(primary, logger: logger)
             if let replica { try await Self.probe(replica, logger: logger) }
-            try await Self.within(seconds: 30, server: primary) { try await self.migrate() }
+            try await Self.opening(primary) { try await self.migrate() }
             if let replica {
-                try await Self.within(seconds: 30, server: replica) {
-                    _ = try await self.query("connecting to the read replica", "SELECT 1", on: reader)
+                try await Self.opening(replica) {
+                    try await self.read("connecting to the read replica", "SELECT 1", on: reader)
                 }
             }
         } catch {
@@ -69,24 +70,24 @@ public final class PostgresCatalogStore: CatalogStore, DatabaseVectorSearch, @un
                 let context = try NIOSSLContext(configuration: .makeClientConfiguration())
                 configuration.tls = url.sslMode == "require" ? .require(context) : .prefer(context)
             }
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
-            try await connection.close()
+            let settings = configuration
+            try await withDeadline(url.statementDeadline, expired: {
+                CatalogStoreError.cannotOpen(path: url.description, reason: "no answer within \(seconds(url.statementDeadline))")
+            }) {
+                let connection = try await PostgresConnection.connect(configuration: settings, id: 0, logger: logger)
+                try await connection.close()
+            }
+        } catch let error as CatalogStoreError {
+            throw error
         } catch {
             throw CatalogStoreError.cannotOpen(path: url.description, reason: postgresReason(error))
         }
     }
 
-    /// Runs `body`, turning a failure to connect (or no answer within `seconds`) into `cannotOpen`.
-    static func within(seconds: Double, server: PostgresURL, _ body: @escaping @Sendable () async throws -> Void) async throws {
+    /// Runs `body`, turning a failure of the first statements on `server` into `cannotOpen`.
+    static func opening(_ server: PostgresURL, _ body: () async throws -> Void) async throws {
         do {
-            try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask { try await body(); return true }
-                group.addTask { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)); return false }
-                defer { group.cancelAll() }
-                if try await group.next() != true {
-                    throw CatalogStoreError.cannotOpen(path: server.description, reason: "no answer within \(Int(seconds)) s")
-                }
-            }
+            try await body()
         } catch CatalogStoreError.database(_, let reason) {
             throw CatalogStoreError.cannotOpen(path: server.description, reason: reason)
         }
@@ -94,10 +95,12 @@ public final class PostgresCatalogStore: CatalogStore, DatabaseVectorSearch, @un
 
     deinit { runTask.cancel() }
 
-    /// Closes every connection; the store cannot be used afterwards.
+    /// Closes every connection (waiting at most a few seconds for a server that does not answer); the store
+    /// cannot be used afterwards.
     public func close() async {
         runTask.cancel()
-        await runTask.value
+        let runTask = self.runTask
+        _ = try? await withDeadline(.seconds(5), expired: { CancellationError() }) { await runTask.value }
     }
 
     static func configuration(_ url: PostgresURL) -> PostgresClient.Configuration {
@@ -106,48 +109,94 @@ public final class PostgresCatalogStore: CatalogStore, DatabaseVectorSearch, @un
         // iterative scans so filtered queries keep walking the graph until they have k results.
         configuration.options.additionalStartupParameters.append(
             ("options", "-c hnsw.ef_search=\(url.efSearch) -c hnsw.iterative_scan=relaxed_order"
+                + " -c statement_timeout=\(url.statementTimeoutMilliseconds)"
                 + (url.schema.map { " -c search_path=\($0),public" } ?? "")))
         return configuration
     }
 
-    // MARK: - Database access with readable errors
+    // MARK: - Database access with deadlines and readable errors
 
-    /// Runs one statement on the primary (or `client`) and returns all its rows.
+    /// Runs one statement on the primary (or `client`) and returns all its rows. `retry`: the statement only
+    /// reads, so it is tried again (within its deadline) after a dropped connection or a server restart.
     @discardableResult
-    func query(_ operation: String, _ query: PostgresQuery, on client: PostgresClient? = nil) async throws -> [PostgresRow] {
-        try await readableErrors(operation) { try await (client ?? self.client).query(query, logger: logger).collect() }
+    func query(_ operation: String, _ query: PostgresQuery, on client: PostgresClient? = nil,
+               retry: Bool = false) async throws -> [PostgresRow] {
+        let client = client ?? self.client
+        let logger = self.logger
+        return try await guarded(operation, on: client, retry: retry, limit: url.statementDeadline) {
+            try await client.query(query, logger: logger).collect()
+        }
     }
 
-    /// Runs `body` in one transaction on a primary connection: committed if it returns, rolled back if it throws.
-    func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    /// Runs one read-only statement on the primary (or `client`), tried again after a transient failure.
+    @discardableResult
+    func read(_ operation: String, _ query: PostgresQuery, on client: PostgresClient? = nil) async throws -> [PostgresRow] {
+        try await self.query(operation, query, on: client, retry: true)
+    }
+
+    /// Runs `body` in one transaction on a primary connection: committed if it returns, rolled back if it
+    /// throws. A `bulk` transaction (a graph build, a whole model's vectors) may run for `url.bulkTimeout`.
+    func transaction<T: Sendable>(_ operation: String, bulk: Bool = false,
+                                  _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let logger = self.logger
-        return try await readableErrors(operation) {
+        let client = self.client
+        let limit = bulk ? url.bulkTimeout : url.statementDeadline
+        let timeout = bulk ? "SET LOCAL statement_timeout = \(Int(url.bulkTimeout.components.seconds) * 1000)" : nil
+        return try await guarded(operation, on: client, retry: false, limit: limit) {
             try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: logger)
                 do {
+                    if let timeout { try await connection.query(PostgresQuery(unsafeSQL: timeout), logger: logger) }
                     let value = try await body(connection)
                     try await connection.query("COMMIT", logger: logger)
                     return value
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    // Never on a closed connection: PostgresNIO would wait forever for that statement's answer.
+                    if !connection.isClosed {
+                        _ = try? await withDeadline(.seconds(5), expired: { CancellationError() }) {
+                            try await connection.query("ROLLBACK", logger: logger)
+                        }
+                    }
                     throw error
                 }
             }
         }
     }
 
-    /// Runs `body`, letting the store's own errors through and wording any other as a failed `operation`.
-    func readableErrors<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as CatalogStoreError {
-            throw error
-        } catch let error as PostgresStoreError {
-            throw error
-        } catch {
-            throw CatalogStoreError.database(operation: operation, reason: postgresReason(error))
+    /// Runs `body` against `client`'s server within `limit`, wording any failure as a failed `operation` on that
+    /// server. With `retry`, a transient failure (dropped connection, server restarting or in recovery, a
+    /// replica's conflict with recovery) is tried again after a short pause while the deadline allows.
+    func guarded<T: Sendable>(_ operation: String, on client: PostgresClient, retry: Bool, limit: Duration,
+                              _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let server = client === reader && readURL != nil ? readURL ?? url : url
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            do {
+                return try await withDeadline(limit, expired: {
+                    CatalogStoreError.database(operation: operation, reason: "\(server) did not answer within \(Self.seconds(limit)) "
+                        + "(is it running, reachable and out of recovery?)")
+                }, body)
+            } catch let error as CatalogStoreError {
+                throw error
+            } catch let error as PostgresStoreError {
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                attempt += 1
+                let pause = Duration.milliseconds(250 * (1 << min(attempt, 4)))
+                if retry, attempt <= 4, isTransient(error), ContinuousClock.now - started + pause < limit {
+                    try await Task.sleep(for: pause)
+                    continue
+                }
+                throw CatalogStoreError.database(operation: operation, reason: "\(server): \(postgresReason(error))")
+            }
         }
     }
+
+    /// "30 s", for messages.
+    static func seconds(_ duration: Duration) -> String { "\(duration.components.seconds) s" }
 }
 
 extension PostgresConnection {
@@ -159,12 +208,11 @@ extension PostgresConnection {
 }
 
 /// Model key → (row id, dimension) of the `models` table, cached: searches need both in their SQL text.
-final class ModelCache: @unchecked Sendable {
-    private var models: [String: StoredModel] = [:]
-    private let lock = NSLock()
+final class ModelCache: Sendable {
+    private let models = Mutex<[String: StoredModel]>([:])
 
-    func get(_ key: String) -> StoredModel? { lock.withLock { models[key] } }
-    func set(_ key: String, _ model: StoredModel?) { lock.withLock { models[key] = model } }
+    func get(_ key: String) -> StoredModel? { models.withLock { $0[key] } }
+    func set(_ key: String, _ model: StoredModel?) { models.withLock { $0[key] = model } }
 }
 
 /// A row of the `models` table.

@@ -43,6 +43,12 @@ struct IndexCommand: AsyncParsableCommand {
         guard !(itemSignatures && catalog.isPostgres) else {
             throw ValidationError("--item-signatures needs a SQLite catalog (verification scores the products in memory)")
         }
+        let stop = StopFlag()
+        let signals = SignalWatcher(onFirst: {
+            printError("\nstopping after the batch in flight (press Ctrl-C again to quit now)…")
+            stop.stop()
+        })
+        defer { signals.cancel() }
         let catalogSource = try Catalog.source(for: source)
         let store = try await catalog.open()
         let embedder = try modelOptions.load()
@@ -52,9 +58,6 @@ struct IndexCommand: AsyncParsableCommand {
         options.limit = limit
         options.itemSignatures = itemSignatures
         options.assetsDirectory = catalog.assetsDirectory
-        let stop = StopFlag()
-        let signals = SignalWatcher(stop: stop)
-        defer { signals.cancel() }
         let bar = ProgressBar()
         printError("importing \(catalogSource.description) into \(catalog.displayName) with \(embedder.manifest.name) (\(embedder.precision.rawValue), \(embedder.descriptorSummary))")
         let summary = try await ImportPipeline(store: store, embedder: embedder, options: options)
@@ -97,25 +100,4 @@ struct IndexCommand: AsyncParsableCommand {
         if s.interrupted { lines.append("run the same command again to finish the import") }
         return lines.joined(separator: "\n")
     }
-}
-
-/// Turns the first Ctrl-C (or SIGTERM) into a polite stop; a second one exits at once.
-final class SignalWatcher: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
-
-    init(stop: StopFlag) {
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                if stop.isStopped { exit(130) }
-                printError("\nstopping after the batch in flight (press Ctrl-C again to quit now)…")
-                stop.stop()
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func cancel() { sources.forEach { $0.cancel() } }
 }

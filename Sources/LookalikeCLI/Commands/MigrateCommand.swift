@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Embedding
 import Foundation
+import Service
 
 /// `lookalike migrate --from A --to B`: copies a catalog between backends (SQLite file ↔ PostgreSQL).
 struct MigrateCommand: AsyncParsableCommand {
@@ -26,6 +27,18 @@ struct MigrateCommand: AsyncParsableCommand {
         let sourceOptions = try CatalogOptions.parse(["--db", from])
         let targetOptions = try CatalogOptions.parse(["--db", to])
         guard sourceOptions.displayName != targetOptions.displayName else { throw ValidationError("--from and --to are the same catalog") }
+        let stop = StopFlag()
+        let signals = SignalWatcher(onFirst: {
+            printError("\nstopping after the batch in flight (press Ctrl-C again to quit now)…")
+            stop.stop()
+        })
+        defer { signals.cancel() }
+        /// Ends the command (status 130) once a stop was asked for; a second run finishes the copy.
+        func checkStop() throws {
+            guard stop.isStopped else { return }
+            printError("interrupted: run the same command again to finish the copy (products are written by id)")
+            throw ExitCode(130)
+        }
         let source = try await sourceOptions.open()
         let opened = try await targetOptions.open()
         guard let target = opened as? any CatalogCopying else {
@@ -54,6 +67,7 @@ struct MigrateCommand: AsyncParsableCommand {
                 withVectors.formUnion(items.map(\.product.id))
                 vectorCount += items.count
                 FileHandle.standardError.write(Data("  \(modelKey): \(rows.upperBound)/\(table.count)\r".utf8))
+                try checkStop()
             }
             printError("  \(modelKey): \(table.count) vectors" + String(repeating: " ", count: 12))
             if let seconds = try await load.finish() {
@@ -64,6 +78,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let rest = try await source.allProductIDs().filter { !withVectors.contains($0) }
         for start in stride(from: 0, to: rest.count, by: batch) {
             try await target.upsertProducts(try await source.products(ids: Array(rest[start ..< min(start + batch, rest.count)])))
+            try checkStop()
         }
         // Settings.
         var settings = 0

@@ -62,6 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard batch >= 1, batch <= 64 else { throw ValidationError("--batch must be 1…64") }
         guard batchWindowMs >= 0, batchWindowMs <= 100 else { throw ValidationError("--batch-window-ms must be 0…100") }
 
+        // Hummingbird drains the requests in flight on SIGINT/SIGTERM; this bounds how long that may take.
+        let signals = SignalWatcher(grace: .seconds(10))
+        defer { signals.cancel() }
         var embedderOptions = try modelOptions.embedderOptions()
         embedderOptions.limits = ImageLimits(maxBytes: Int(maxUploadMB * 1_000_000), maxPixels: Int(maxMegapixels * 1_000_000))
         embedderOptions.maxBatch = max(embedderOptions.maxBatch, batch)

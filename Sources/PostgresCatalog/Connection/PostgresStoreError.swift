@@ -28,10 +28,30 @@ func postgresReason(_ error: any Error) -> String {
             let detail = error.serverInfo?[.detail].map { ": \($0)" } ?? ""
             return message + detail + code
         }
-        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
-        return "\(error.code)"
+        let what: String
+        switch error.code {
+        case .serverClosedConnection, .uncleanShutdown:
+            what = "the server closed the connection (its backend was terminated, crashed or the server is shutting down)"
+        case .connectionError:
+            what = "the connection to the server failed"
+        case .poolClosed, .clientClosedConnection:
+            what = "the connection was closed by Lookalike"
+        default:
+            what = "\(error.code)"
+        }
+        if let underlying = error.underlying { return "\(what): \(underlying)" }
+        return what
     }
     return "\(error)"
+}
+
+/// Whether a failed read may succeed if tried again: the connection dropped, the server is restarting,
+/// shutting down or in recovery, or a replica cancelled the read for a conflict with recovery.
+func isTransient(_ error: any Error) -> Bool {
+    guard let error = error as? PSQLError else { return false }
+    if [.serverClosedConnection, .uncleanShutdown, .connectionError].contains(error.code) { return true }
+    guard let state = error.serverInfo?[.sqlState] else { return false }
+    return state.hasPrefix("08") || ["57P01", "57P02", "57P03", "40001"].contains(state)
 }
 
 /// The SQLSTATE of a server error, if it is one.

@@ -7,7 +7,9 @@ import PostgresNIO
 /// `ef_search=N` (pgvector's HNSW candidate list, default 100), `exact_filter_limit=N` (a filtered search
 /// whose filter matches at most N products scans them exactly instead of walking the HNSW graph, default
 /// 10000; 0 always walks the graph), `schema=NAME` (keep the catalog in this schema, created if missing;
-/// several catalogs can share one database).
+/// several catalogs can share one database), `statement_timeout=SECONDS` (the server cancels a statement
+/// after it, and the client gives up 10 s later, default 30; graph builds and whole-model loads may take
+/// `bulk_timeout=SECONDS`, default 14400).
 public struct PostgresURL: Sendable, CustomStringConvertible {
     /// Host name or address.
     public var host: String
@@ -29,6 +31,16 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     public var exactFilterLimit: Int
     /// The schema holding the catalog's tables (nil: the database's default, usually `public`).
     public var schema: String?
+    /// How long the server lets one ordinary statement run (`statement_timeout`).
+    public var statementTimeout: Duration
+    /// How long a bulk operation (an HNSW build, loading a whole model's vectors) may run.
+    public var bulkTimeout: Duration
+
+    /// How long the client waits for an ordinary statement, connecting included: the server's
+    /// `statement_timeout` and 10 s for the connection and the network.
+    public var statementDeadline: Duration { statementTimeout + .seconds(10) }
+    /// `statement_timeout` in the server's unit.
+    var statementTimeoutMilliseconds: Int64 { statementTimeout.components.seconds * 1000 }
 
     /// Whether `string` looks like a PostgreSQL URL (and not a file path).
     public static func isPostgresURL(_ string: String) -> Bool {
@@ -50,6 +62,7 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         database = path.removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 } ?? username
         var sslMode = "prefer", pool = 20, efSearch = 100, exactFilterLimit = 10_000, schema: String?
+        var statementTimeout = 30, bulkTimeout = 14_400
         for item in components.queryItems ?? [] {
             let value = item.value ?? ""
             switch item.name {
@@ -79,8 +92,19 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
                     throw PostgresStoreError.invalidURL(Self.redact(string), reason: "schema must be 1…63 of a-z, 0-9, _ (not starting with a digit)")
                 }
                 schema = value
+            case "statement_timeout":
+                guard let n = Int(value), (1 ... 86_400).contains(n) else {
+                    throw PostgresStoreError.invalidURL(Self.redact(string), reason: "statement_timeout must be 1…86400 seconds")
+                }
+                statementTimeout = n
+            case "bulk_timeout":
+                guard let n = Int(value), (1 ... 604_800).contains(n) else {
+                    throw PostgresStoreError.invalidURL(Self.redact(string), reason: "bulk_timeout must be 1…604800 seconds")
+                }
+                bulkTimeout = n
             default:
-                throw PostgresStoreError.invalidURL(Self.redact(string), reason: "unknown option \(item.name) (known: sslmode, pool, ef_search, exact_filter_limit, schema)")
+                throw PostgresStoreError.invalidURL(Self.redact(string), reason: "unknown option \(item.name) (known: sslmode, pool, "
+                    + "ef_search, exact_filter_limit, schema, statement_timeout, bulk_timeout)")
             }
         }
         self.sslMode = sslMode
@@ -88,6 +112,8 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         self.efSearch = efSearch
         self.exactFilterLimit = exactFilterLimit
         self.schema = schema
+        self.statementTimeout = .seconds(statementTimeout)
+        self.bulkTimeout = .seconds(bulkTimeout)
     }
 
     /// The URL without its password, for messages and logs.

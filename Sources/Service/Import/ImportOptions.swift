@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How an import runs.
 public struct ImportOptions: Sendable {
@@ -53,13 +54,12 @@ public protocol ImportProgress: Sendable {
 }
 
 /// A stop request shared with a signal handler: set it, and the import ends after the batch in flight.
-public final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopped = false
+public final class StopFlag: Sendable {
+    private let stopped = Atomic(false)
     /// Creates an unset flag.
     public init() {}
     /// Asks the import to stop.
-    public func stop() { lock.lock(); stopped = true; lock.unlock() }
+    public func stop() { stopped.store(true, ordering: .releasing) }
     /// Whether a stop was asked for.
-    public var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+    public var isStopped: Bool { stopped.load(ordering: .acquiring) }
 }
