@@ -72,5 +72,5 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

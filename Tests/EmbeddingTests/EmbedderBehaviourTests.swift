@@ -1,6 +1,7 @@
 import Embedding
 import Foundation
 import Imaging
+import Synchronization
 import XCTest
 
 /// Embeddings are normalised, deterministic, batch-independent, rotation-aware and thread-safe.
@@ -75,12 +76,14 @@ final class EmbedderBehaviourTests: XCTestCase {
     func testConcurrentCallersGetTheSameVectors() throws {
         let image = try embedder.decode(Paths.photo("coffee.png"))
         let reference = try embedder.embed([image])[0]
-        let similarities = UnsafeMutableBufferPointer<Double>.allocate(capacity: 12)
-        defer { similarities.deallocate() }
+        let similarities = Mutex([Double](repeating: 0, count: 12))
+        let embedder: Embedder = self.embedder
         DispatchQueue.concurrentPerform(iterations: 12) { i in
-            similarities[i] = (try? embedder.embed([image])[0]).map { cosine($0, reference) } ?? 0
+            let similarity = (try? embedder.embed([image])[0]).map { cosine($0, reference) } ?? 0
+            similarities.withLock { $0[i] = similarity }
         }
-        XCTAssertTrue(similarities.allSatisfy { $0 > 0.99999 }, "\(Array(similarities))")
+        let found = similarities.withLock { $0 }
+        XCTAssertTrue(found.allSatisfy { $0 > 0.99999 }, "\(found)")
     }
 
     func testPoolingChoicesGiveDifferentSpaces() throws {

@@ -1,6 +1,7 @@
 import Embedding
 import Foundation
 import Imaging
+import Synchronization
 import XCTest
 
 /// Paths prepared by scripts/setup.sh, and helpers shared by the embedding tests.
@@ -22,14 +23,20 @@ enum Paths {
 
 /// Models are compiled once per test process and shared.
 enum SharedModels {
-    private static let lock = NSLock()
-    private static var cache: [String: Embedder] = [:]
+    private static let cache = Mutex<[String: Embedder]>([:])
 
     static func embedder(_ name: String, precision: Precision, pooling: Pooling? = nil, layers: LayerSelection? = nil) throws -> Embedder {
         let key = "\(name)/\(precision)/\(pooling.map(String.init(describing:)) ?? "-")/\(layers.map(String.init(describing:)) ?? "-")"
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached = cache[key] { return cached }
+        // Compiled under the lock: two tests asking for the same model at once compile it once.
+        return try cache.withLock { cache in
+            if let cached = cache[key] { return cached }
+            let embedder = try compile(name, precision: precision, pooling: pooling, layers: layers)
+            cache[key] = embedder
+            return embedder
+        }
+    }
+
+    private static func compile(_ name: String, precision: Precision, pooling: Pooling?, layers: LayerSelection?) throws -> Embedder {
         var options = EmbedderOptions()
         options.precision = precision
         options.pooling = pooling
@@ -39,9 +46,7 @@ enum SharedModels {
             XCTFail("model \(name) missing: run `make setup`")
             throw XCTSkip("model missing")
         }
-        let embedder = try Embedder(directory: directory, options: options)
-        cache[key] = embedder
-        return embedder
+        return try Embedder(directory: directory, options: options)
     }
 }
 

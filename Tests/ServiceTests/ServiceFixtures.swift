@@ -2,6 +2,7 @@ import Catalog
 import Embedding
 import Foundation
 import Service
+import Synchronization
 import XCTest
 
 /// Shared set-up for the service tests: paths, one compiled model, temporary folders.
@@ -10,24 +11,23 @@ enum ServiceFixtures {
     static let photos = root.appendingPathComponent("testdata/photos")
     static let images = root.appendingPathComponent("testdata/images")
 
-    private static let lock = NSLock()
-    private static var cached: Embedder?
+    private static let cached = Mutex<Embedder?>(nil)
 
     /// EfficientNet-Lite0 in f32, compiled once per test process.
     static func embedder() throws -> Embedder {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached { return cached }
-        var options = EmbedderOptions()
-        options.precision = .f32
-        let directory = root.appendingPathComponent("models/efficientnet-lite0")
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("manifest.json").path) else {
-            XCTFail("model missing: run `make setup`")
-            throw XCTSkip("model missing")
+        try cached.withLock { cached in
+            if let cached { return cached }
+            var options = EmbedderOptions()
+            options.precision = .f32
+            let directory = root.appendingPathComponent("models/efficientnet-lite0")
+            guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("manifest.json").path) else {
+                XCTFail("model missing: run `make setup`")
+                throw XCTSkip("model missing")
+            }
+            let embedder = try Embedder(directory: directory, options: options)
+            cached = embedder
+            return embedder
         }
-        let embedder = try Embedder(directory: directory, options: options)
-        cached = embedder
-        return embedder
     }
 
     /// A new empty folder, removed when the test ends.

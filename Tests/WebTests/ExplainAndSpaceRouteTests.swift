@@ -112,8 +112,8 @@ final class ExplainAndSpaceRouteTests: XCTestCase {
         let variants: [(query: String, request: SearchRequest)] = [
             ("k=10", SearchRequest(k: 10)), ("k=10&space=raw&qe=0", plainRaw), ("k=10&consensus=0", unvoted),
         ]
-        var differ = false
-        try await WebFixtures.app(service).test(.router) { client in
+        let differ = try await WebFixtures.app(service).test(.router) { client -> Bool in
+            var differ = false
             for n in stride(from: 0, to: 60, by: 10) {
                 var answers: [[String]] = []
                 for variant in variants {
@@ -127,6 +127,7 @@ final class ExplainAndSpaceRouteTests: XCTestCase {
                 }
                 if Set(answers.map { $0.joined(separator: ",") }).count > 1 { differ = true }
             }
+            return differ
         }
         XCTAssertTrue(differ, "the options rank differently for at least one of these products")
     }

@@ -91,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         let host = self.host
         try await WebServer(service: service, options: options).run { boundPort in
             print("Lookalike is serving at http://\(host.contains(":") ? "[\(host)]" : host):\(boundPort)/")
-            fflush(stdout)
+            flushOutput()
         }
     }
 }

@@ -19,3 +19,8 @@ enum JSONOutput {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+/// Writes out whatever `print` has buffered (every C stream: naming `stdout` is not concurrency-safe).
+func flushOutput() {
+    fflush(nil)
+}

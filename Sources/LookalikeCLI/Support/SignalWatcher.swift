@@ -7,23 +7,31 @@ import Synchronization
 /// running `grace` after the first exits anyway. So no command outlives a stop request by more than
 /// `grace`, whatever a database or a client on the other end does.
 final class SignalWatcher: Sendable {
-    private let sources = Mutex<[any DispatchSourceSignal]>([])
-    private let signalled = Atomic(false)
+    private let sources: Mutex<[any DispatchSourceSignal]>
 
     init(grace: Duration = .seconds(8), onFirst: @escaping @Sendable () -> Void = {}) {
+        let requests = StopRequests()
         var made: [any DispatchSourceSignal] = []
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { self.received(grace: grace, onFirst: onFirst) }
+            source.setEventHandler { requests.received(grace: grace, onFirst: onFirst) }
             source.resume()
             made.append(source)
         }
-        sources.withLock { $0 = made }
+        sources = Mutex(made)
     }
 
-    private func received(grace: Duration, onFirst: @Sendable () -> Void) {
-        guard signalled.exchange(true, ordering: .acquiringAndReleasing) == false else {
+    /// Stops watching (and lets go of the handlers); the signals' default actions do not come back.
+    func cancel() { sources.withLock { $0.forEach { $0.cancel() } } }
+}
+
+/// Counts stop requests: the first starts the polite stop and the grace period, the second ends the process.
+private final class StopRequests: Sendable {
+    private let seen = Atomic(false)
+
+    func received(grace: Duration, onFirst: @Sendable () -> Void) {
+        guard seen.exchange(true, ordering: .acquiringAndReleasing) == false else {
             printError("lookalike: stopped")
             exit(130)
         }
@@ -33,7 +41,4 @@ final class SignalWatcher: Sendable {
             exit(130)
         }
     }
-
-    /// Stops watching (and lets go of the handlers); the signals' default actions do not come back (the command is ending).
-    func cancel() { sources.withLock { $0.forEach { $0.cancel() } } }
 }

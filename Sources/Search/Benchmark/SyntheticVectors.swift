@@ -92,7 +92,7 @@ public struct SyntheticVectors: Sendable {
         output.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let parts = rowCount >= 2048 ? ProcessInfo.processInfo.activeProcessorCount : 1
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            parallelParts(parts) { part in
                 for offset in stride(from: part, to: rowCount, by: parts) {
                     let row = rows.lowerBound + offset
                     var random = rowGenerator(row, stream: stream)

@@ -49,7 +49,7 @@ extension HNSWGraph {
                     }
                 }
             }
-            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+            parallelParts(workers, work)
         }
     }
 

@@ -24,7 +24,7 @@ extension HNSWGraph {
                         }
                     }
                 }
-                if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+                parallelParts(workers, work)
             }
         }
         for row in 0 ..< rowCount where isRemoved(row) {

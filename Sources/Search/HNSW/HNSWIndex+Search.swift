@@ -35,7 +35,7 @@ extension HNSWIndex {
                                                k: k, filter: filter, efSearch: efSearch)
                 }
             }
-            if threads <= 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: run) }
+            parallelParts(max(threads, 1), run)
         }
         return Array(results)
     }

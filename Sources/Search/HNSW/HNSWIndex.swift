@@ -115,7 +115,7 @@ public struct HNSWIndex: VectorIndex {
             graph.allocateUpperLists(row: row, level: level)
         }
         let parts = added >= 4096 ? maxThreads : 1
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        parallelParts(parts) { part in
             for offset in stride(from: part, to: added, by: parts) {
                 graph.store(base + offset * dimension, row: first + offset)
             }

@@ -84,11 +84,7 @@ extension ExactIndex {
                 }
                 results[part] = heaps
             }
-            if parts == 1 {
-                scanPart(0)
-            } else {
-                DispatchQueue.concurrentPerform(iterations: parts, execute: scanPart)
-            }
+            parallelParts(parts, scanPart)
         }
         var merged = results[0]
         for part in 1 ..< parts {

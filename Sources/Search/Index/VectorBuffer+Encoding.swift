@@ -18,7 +18,7 @@ extension VectorBuffer {
         let parts = count * dimension >= 1 << 20 ? ProcessInfo.processInfo.activeProcessorCount * 4 : 1
         let (storage, dimension, rowBytes) = (self.storage, self.dimension, self.stride * self.storage.bytesPerValue)
         withMutablePointers { values, scales, norms in
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            parallelParts(parts) { part in
                 for row in Swift.stride(from: part, to: count, by: parts) {
                     let target = first + row
                     norms[target] = Self.encode(rows + row * dimension, storage: storage, dimension: dimension,

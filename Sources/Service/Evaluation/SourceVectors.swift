@@ -30,19 +30,15 @@ public struct SourceVectors: Sendable {
         func drain() throws {
             guard !pending.isEmpty else { return }
             let items = pending
-            let decoded = UnsafeMutableBufferPointer<Result<RGBImage, Error>?>.allocate(capacity: items.count)
-            defer { decoded.deallocate() }
-            decoded.initialize(repeating: nil)
-            DispatchQueue.concurrentPerform(iterations: items.count) { i in
-                decoded[i] = Result { try embedder.decode(items[i].encodedImage(limits: embedder.options.limits)) }
+            let decoded = concurrentMap(items.count) { i in
+                Result { try embedder.decode(items[i].encodedImage(limits: embedder.options.limits)) }
             }
             var images: [RGBImage] = []
             var kept: [SourceItem] = []
             for (i, item) in items.enumerated() {
                 switch decoded[i] {
-                case .success(let image)?: images.append(image); kept.append(item)
-                case .failure(let error)?: result.failures.append("\(item.id): \(error)")
-                case nil: break
+                case .success(let image): images.append(image); kept.append(item)
+                case .failure(let error): result.failures.append("\(item.id): \(error)")
                 }
             }
             if !images.isEmpty {

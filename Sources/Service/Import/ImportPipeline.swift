@@ -131,6 +131,8 @@ public final class ImportPipeline: Sendable {
         let threads = options.decodeThreads > 0 ? options.decodeThreads : ProcessInfo.processInfo.activeProcessorCount
         let limit = options.limit ?? Int.max
         let embedder = self.embedder, assets = options.assetsDirectory, signatures = options.itemSignatures
+        // The source's sequence is handed to the producer thread, its only user from here on.
+        nonisolated(unsafe) let entries = entries
         let thread = Thread {
             let queue = DispatchQueue(label: "lookalike.decode", attributes: .concurrent)
             let group = DispatchGroup()

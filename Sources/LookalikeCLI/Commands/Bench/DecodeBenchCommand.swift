@@ -28,11 +28,12 @@ struct DecodeBenchCommand: ParsableCommand {
 
     func run() throws {
         let embedder = try modelOptions.load()
-        var items: [SourceItem] = []
+        var listed: [SourceItem] = []
         for case .item(let item) in try Catalog.source(for: source).items() {
-            items.append(item)
-            if let limit, items.count >= limit { break }
+            listed.append(item)
+            if let limit, listed.count >= limit { break }
         }
+        let items = listed
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
         let next = ManagedAtomicCounter()
         let failures = ManagedAtomicCounter()

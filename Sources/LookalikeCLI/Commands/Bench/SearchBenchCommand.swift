@@ -124,7 +124,7 @@ struct SearchBenchCommand: ParsableCommand {
         configuration.spread = spread
         configuration.seed = seed
         let results = SearchBenchmark.run(configuration) { result in
-            if json { print(result.jsonLine); fflush(stdout) } else { printError("measured: \(result.jsonLine)") }
+            if json { print(result.jsonLine); flushOutput() } else { printError("measured: \(result.jsonLine)") }
         }
         if !json { print(SearchBenchmarkResult.table(results)) }
     }
@@ -145,7 +145,7 @@ struct SearchBenchCommand: ParsableCommand {
         configuration.spread = spread
         configuration.seed = seed
         let results = HNSWBenchmark.run(configuration, log: { printError($0) }) { result in
-            if json { print(result.jsonLine); fflush(stdout) } else { printError("measured: \(result.jsonLine)") }
+            if json { print(result.jsonLine); flushOutput() } else { printError("measured: \(result.jsonLine)") }
         }
         if !json { print(HNSWBenchmarkResult.table(results)) }
     }
