@@ -12,6 +12,30 @@ import Foundation
 /// - `links0`: per row, `m0 + 1` Int32s: the count, then the level-0 neighbours;
 /// - `upperLinks`: per upper level of a row, `m + 1` Int32s: the count, then the neighbours;
 /// - `tombstones`: one bit per row, set when removed.
+///
+/// `@unchecked Sendable`: the graph is raw memory read by many threads at once, by design. Why that is
+/// safe, by who writes what and what orders it:
+/// 1. Between mutations the graph is immutable, and any number of threads may search it (`walk`, `scan`
+///    only read; each search writes only its own `HNSWScratch`, see `HNSWScratchPool`).
+/// 2. Every write happens inside a `mutating` method of the one `HNSWIndex` value that holds the graph,
+///    after `makeUnique()`: if another index value (or a thread searching it) still references this graph,
+///    the mutation goes to a fresh copy instead, so a graph that is being written has no readers outside
+///    that call. Handing the index value itself between threads is the owner's job (e.g. the service's
+///    read–write lock), and its unlock/lock orders one mutation before later searches.
+/// 3. Within a mutation, the scalars (`rowCount`, `liveCount`, `capacity`, `upperLinkCount`, `entryPoint`,
+///    `maxLevel`, `unrepairedRemovals`, `parameters`), the lazy `locks`, and every section's reallocation
+///    (`reserve`, `allocateUpperLists`) are written only by the mutating thread outside `parallelParts`.
+///    `parallelParts` (`DispatchQueue.concurrentPerform`) starts its workers after those writes and returns
+///    after the last worker ends, which orders them before and after everything the workers do.
+/// 4. Workers inside `parallelParts` write disjoint memory: `store` writes the vector and norm of its own
+///    rows; `repair` rewrites only the list of the row it holds (reading removed rows' lists, which nobody
+///    writes then); `insert` writes a neighbour list only under that node's `HNSWLocks` stripe.
+/// 5. The one deliberate exception is faiss's: while rows are inserted in parallel, a walk reads other
+///    nodes' neighbour lists without their lock, so it may see a list mid-update. Every such word is an
+///    aligned `Int32` that only ever holds a row number of a stored row (or a count, clamped to the list's
+///    capacity), and walks bound-check each neighbour against `rowCount`, so a racy read yields a stale or
+///    fresh neighbour, never an invalid address; the lock's release/acquire orders the writers among
+///    themselves, and `parallelParts`' return orders all of it before the next search.
 final class HNSWGraph: @unchecked Sendable {
     static let noUpper = UInt32.max
     static let maximumLevel = 32

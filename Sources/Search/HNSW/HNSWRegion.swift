@@ -4,7 +4,10 @@ import Foundation
 ///
 /// Mapped sections are private copy-on-write pages: writes (tombstones, link repairs) stay in this
 /// process and never reach the file. Growing a mapped section copies it into owned memory.
-final class HNSWRegion: @unchecked Sendable {
+///
+/// Not `Sendable` by itself: a region crosses threads only as a section of an `HNSWGraph`, whose
+/// comment gives the rules that order every read and write of it (and of its `HNSWMapping`).
+final class HNSWRegion {
     /// Start of the bytes (never nil, even when empty).
     private(set) var base: UnsafeMutableRawPointer
     /// Bytes available without growing.
@@ -72,7 +75,8 @@ final class HNSWRegion: @unchecked Sendable {
 }
 
 /// A whole file mapped privately (copy-on-write) into memory, unmapped when the last user goes.
-final class HNSWMapping: @unchecked Sendable {
+/// Shared across threads only through the `HNSWRegion`s of an `HNSWGraph` (see there).
+final class HNSWMapping {
     /// First byte of the file.
     let base: UnsafeMutableRawPointer
     /// File length in bytes.

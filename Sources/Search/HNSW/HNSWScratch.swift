@@ -1,7 +1,13 @@
-import Foundation
+import Synchronization
 
 /// One thread's reusable working memory for graph walks: a generation-stamped visited set, the two heaps,
 /// a query buffer and candidate lists. Taken from an `HNSWScratchPool` per insertion batch or search.
+///
+/// `@unchecked Sendable` (mutable state and raw buffers) because a scratch has one user at a time:
+/// `HNSWScratchPool.with` pops it from the pool's `Mutex`, lends it to a single `body` on the calling
+/// thread, and pushes it back under the same `Mutex` when `body` returns; nothing else keeps a reference
+/// (the graph and index only hold the pool). The mutex's unlock after the push and lock before the next
+/// pop order every write of one user before any read of the next, on whatever thread that runs.
 final class HNSWScratch: @unchecked Sendable {
     private(set) var stamps: UnsafeMutablePointer<UInt32>
     private(set) var stampCapacity: Int
@@ -111,28 +117,19 @@ struct HNSWVisited {
 }
 
 /// Scratch objects shared by the searches and insertions of one index.
-final class HNSWScratchPool: @unchecked Sendable {
-    private let lock = NSLock()
-    private var free: [HNSWScratch] = []
+final class HNSWScratchPool: Sendable {
+    private let free = Mutex<[HNSWScratch]>([])
 
     /// Runs `body` with a scratch sized for `rows` rows, returned to the pool afterwards.
     func with<Result>(rows: Int, stride: Int, list: Int, _ body: (HNSWScratch) -> Result) -> Result {
-        lock.lock()
-        let scratch = free.popLast() ?? HNSWScratch(rows: rows, stride: stride, listCapacity: list)
-        lock.unlock()
+        let scratch = free.withLock { $0.popLast() } ?? HNSWScratch(rows: rows, stride: stride, listCapacity: list)
         scratch.reserve(rows: rows, list: list)
-        defer {
-            lock.lock()
-            free.append(scratch)
-            lock.unlock()
-        }
+        defer { free.withLock { $0.append(scratch) } }
         return body(scratch)
     }
 
     /// Drops every pooled scratch (after a large index shrinks or is copied).
     func drain() {
-        lock.lock()
-        free.removeAll()
-        lock.unlock()
+        free.withLock { $0.removeAll() }
     }
 }
