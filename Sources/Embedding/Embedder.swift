@@ -33,6 +33,11 @@ public struct EmbedderOptions: Sendable {
 ///
 /// The model is compiled once; `embed`, `infer` and `classify` are safe to call from many
 /// threads at once (each call borrows its own infer request).
+///
+/// `@unchecked Sendable` only because of the `model` and `compiled` handles (`OpaquePointer`s): every
+/// stored property is a `let` set in `init`, the others of `Sendable` types (`InferRequestPool` included);
+/// after `init` the two handles are used by no thread (inference goes through the pool, which lends each
+/// request to one caller at a time) until `deinit` frees them, when no other reference exists.
 public final class Embedder: @unchecked Sendable {
     /// The model's manifest.
     public let manifest: ModelManifest

@@ -1,12 +1,22 @@
 import COpenVINO
-import Foundation
+import Dispatch
+import Synchronization
 
 /// A fixed set of OpenVINO infer requests lent to one caller at a time, so many threads can run
 /// inference concurrently without a global lock around it.
+///
+/// `@unchecked Sendable` only for the request handles (`OpaquePointer`s, which Swift cannot check):
+/// `all` is set in `init` and never changes; a request is used by one caller at a time, because it is
+/// lent only after its index was popped from `idle` (under the `Mutex`) and is pushed back (under it)
+/// once the caller is done, so an `ov_infer_request_t` never sees two threads at once, as OpenVINO
+/// requires; the mutex's unlock/lock orders one borrower's use before the next's. The requests are freed
+/// in `deinit`, when no borrower can remain.
 final class InferRequestPool: @unchecked Sendable {
-    private var idle: [OpaquePointer]
     private let all: [OpaquePointer]
-    private let condition = NSCondition()
+    /// Indices in `all` of the requests not lent out.
+    private let idle: Mutex<[Int]>
+    /// Counts the idle requests: a borrower waits on it before popping, so `idle` is never empty then.
+    private let available: DispatchSemaphore
 
     /// Creates `count` requests on a compiled model.
     init(compiled: OpaquePointer, count: Int) throws {
@@ -17,7 +27,8 @@ final class InferRequestPool: @unchecked Sendable {
             if let request { requests.append(request) }
         }
         all = requests
-        idle = requests
+        idle = Mutex(Array(requests.indices))
+        available = DispatchSemaphore(value: requests.count)
     }
 
     deinit { all.forEach { ov_infer_request_free($0) } }
@@ -27,16 +38,12 @@ final class InferRequestPool: @unchecked Sendable {
 
     /// Runs `body` with a request of its own, waiting while all are busy.
     func withRequest<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T {
-        condition.lock()
-        while idle.isEmpty { condition.wait() }
-        let request = idle.removeLast()
-        condition.unlock()
+        available.wait()
+        let index = idle.withLock { $0.removeLast() }
         defer {
-            condition.lock()
-            idle.append(request)
-            condition.signal()
-            condition.unlock()
+            idle.withLock { $0.append(index) }
+            available.signal()
         }
-        return try body(request)
+        return try body(all[index])
     }
 }

@@ -1,8 +1,15 @@
 import COpenVINO
 import Foundation
 import OpenVINOShim
+import Synchronization
 
 /// The process-wide OpenVINO runtime: reads models and compiles them for the CPU.
+///
+/// `@unchecked Sendable` only for the `core` handle (an `OpaquePointer`): it is set once in `init`, never
+/// reassigned, and freed in `deinit` (the shared instance lives for the whole process); every call on it
+/// (read, compile, get a property) is a method of OpenVINO's `ov::Core`, which the runtime makes safe to
+/// call from several threads (it guards its plugins and caches itself), one `Core` per process as OpenVINO
+/// recommends. The one piece of Swift state, the CPU capabilities, sits in a `Mutex`.
 final class OpenVINOCore: @unchecked Sendable {
     /// One core per process; OpenVINO's core is thread-safe.
     static let shared: Result<OpenVINOCore, EmbeddingError> = Result { try OpenVINOCore() }.mapError {
@@ -20,13 +27,23 @@ final class OpenVINOCore: @unchecked Sendable {
 
     deinit { ov_core_free(core) }
 
+    /// `cpuCapabilities`, read from the runtime on first use.
+    private let capabilities = Mutex<[String]?>(nil)
+
     /// The CPU's optimisation capabilities, e.g. ["FP32", "BF16", "INT8", …].
-    lazy var cpuCapabilities: [String] = {
-        var value: UnsafeMutablePointer<CChar>?
-        guard ov_core_get_property(core, "CPU", "OPTIMIZATION_CAPABILITIES", &value) == OK, let value else { return [] }
-        defer { ov_free(value) }
-        return String(cString: value).split(separator: " ").map(String.init)
-    }()
+    var cpuCapabilities: [String] {
+        capabilities.withLock { cached in
+            if let cached { return cached }
+            var value: UnsafeMutablePointer<CChar>?
+            var read: [String] = []
+            if ov_core_get_property(core, "CPU", "OPTIMIZATION_CAPABILITIES", &value) == OK, let value {
+                read = String(cString: value).split(separator: " ").map(String.init)
+                ov_free(value)
+            }
+            cached = read
+            return read
+        }
+    }
 
     /// The CPU's name as OpenVINO reports it.
     var cpuName: String {
