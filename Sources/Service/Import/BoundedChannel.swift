@@ -2,7 +2,7 @@ import Foundation
 
 /// A queue from producer threads to one async consumer that blocks producers when `capacity`
 /// values wait, so a fast source never outruns the model (bounded memory on any catalog size).
-final class BoundedChannel<Value: Sendable>: @unchecked Sendable {
+final class BoundedChannel<Value: Sendable>: Sendable {
     private let slots: DispatchSemaphore
     private let stream: AsyncStream<Value>
     private let continuation: AsyncStream<Value>.Continuation

@@ -1,18 +1,23 @@
 import Foundation
+import Synchronization
 
 /// A Prometheus histogram: cumulative bucket counts, a sum and a count, safe from many threads.
-final class Histogram: @unchecked Sendable {
+final class Histogram: Sendable {
     /// Upper bounds of the buckets (ascending; +Inf is implied).
     let bounds: [Double]
-    private var counts: [UInt64]
-    private var sum = 0.0
-    private var total: UInt64 = 0
-    private let lock = NSLock()
+    /// Bucket counts, sum and count of the observations, behind one lock.
+    private struct Tally {
+        var counts: [UInt64]
+        var sum = 0.0
+        var total: UInt64 = 0
+    }
+
+    private let tally: Mutex<Tally>
 
     /// Creates an empty histogram with the given bucket bounds.
     init(bounds: [Double]) {
         self.bounds = bounds
-        counts = [UInt64](repeating: 0, count: bounds.count)
+        tally = Mutex(Tally(counts: [UInt64](repeating: 0, count: bounds.count)))
     }
 
     /// Bounds for latencies in seconds: 1 ms … 10 s.
@@ -20,25 +25,22 @@ final class Histogram: @unchecked Sendable {
 
     /// Records one observation.
     func observe(_ value: Double) {
-        lock.lock()
-        defer { lock.unlock() }
-        if let bucket = bounds.firstIndex(where: { value <= $0 }) { counts[bucket] += 1 }
-        sum += value
-        total += 1
+        let bucket = bounds.firstIndex(where: { value <= $0 })
+        tally.withLock { tally in
+            if let bucket { tally.counts[bucket] += 1 }
+            tally.sum += value
+            tally.total += 1
+        }
     }
 
     /// Number of observations.
     var count: UInt64 {
-        lock.lock()
-        defer { lock.unlock() }
-        return total
+        tally.withLock { $0.total }
     }
 
     /// The exposition lines for metric `name` with extra `labels` (`key="value"` pairs, already escaped).
     func lines(name: String, labels: String = "") -> [String] {
-        lock.lock()
-        let (counts, sum, total) = (self.counts, self.sum, self.total)
-        lock.unlock()
+        let (counts, sum, total) = tally.withLock { ($0.counts, $0.sum, $0.total) }
         let prefix = labels.isEmpty ? "" : labels + ","
         var lines: [String] = []
         var cumulative: UInt64 = 0

@@ -1,18 +1,23 @@
 import Foundation
 import Service
+import Synchronization
 
 /// The server's counters and histograms, written out in the Prometheus text format at `/metrics`.
-final class WebMetrics: @unchecked Sendable {
+final class WebMetrics: Sendable {
     private struct RequestKey: Hashable {
         var method: String
         var route: String
         var status: Int
     }
 
-    private let lock = NSLock()
-    private var requests: [RequestKey: UInt64] = [:]
-    private var latencies: [String: Histogram] = [:]
-    private var rejections: [String: UInt64] = [:]
+    /// The labelled counters and per-route histograms, behind one lock.
+    private struct Labelled {
+        var requests: [RequestKey: UInt64] = [:]
+        var latencies: [String: Histogram] = [:]
+        var rejections: [String: UInt64] = [:]
+    }
+
+    private let labelled = Mutex(Labelled())
     /// Seconds decoding query images.
     let decode = Histogram(bounds: Histogram.latencyBounds)
     /// Seconds each query waited for and spent in the model.
@@ -28,31 +33,24 @@ final class WebMetrics: @unchecked Sendable {
 
     /// Counts a finished request and its latency; `route` is the route's pattern, never the raw path.
     func recordRequest(method: String, route: String, status: Int, seconds: Double) {
-        let histogram: Histogram
-        lock.lock()
-        requests[RequestKey(method: method, route: route, status: status), default: 0] += 1
-        if let existing = latencies[route] {
-            histogram = existing
-        } else {
-            histogram = Histogram(bounds: Histogram.latencyBounds)
-            latencies[route] = histogram
+        let histogram = labelled.withLock { labelled in
+            labelled.requests[RequestKey(method: method, route: route, status: status), default: 0] += 1
+            if let existing = labelled.latencies[route] { return existing }
+            let created = Histogram(bounds: Histogram.latencyBounds)
+            labelled.latencies[route] = created
+            return created
         }
-        lock.unlock()
         histogram.observe(seconds)
     }
 
     /// Counts a refused upload or query by error code.
     func recordRejection(code: String) {
-        lock.lock()
-        rejections[code, default: 0] += 1
-        lock.unlock()
+        labelled.withLock { $0.rejections[code, default: 0] += 1 }
     }
 
     /// The whole exposition.
     func render(catalogSize: Int, batcher: QueryBatcher.Statistics, thumbnails: ThumbnailCache.Statistics) -> String {
-        lock.lock()
-        let requests = self.requests, latencies = self.latencies, rejections = self.rejections
-        lock.unlock()
+        let (requests, latencies, rejections) = labelled.withLock { ($0.requests, $0.latencies, $0.rejections) }
         var out: [String] = []
         func header(_ name: String, _ type: String, _ help: String) {
             out.append("# HELP \(name) \(help)")

@@ -7,7 +7,7 @@ import NIOHTTPTypes
 ///
 /// A request whose Content-Length already exceeds the upload cap gets no 100: the route refuses it
 /// with 413 and the client never sends the body.
-final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler, Sendable {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart

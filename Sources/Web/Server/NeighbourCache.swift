@@ -1,12 +1,17 @@
 import Foundation
 import Service
+import Synchronization
 
 /// The neighbours of catalog products ("more like this", product pages), remembered until the
 /// catalog changes: a popular product's page costs one vector scan, not one per view.
-final class NeighbourCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [Key: (results: [SearchResult], lastUse: UInt64)] = [:]
-    private var tick: UInt64 = 0
+final class NeighbourCache: Sendable {
+    /// The answers and the use counter, behind one lock.
+    private struct State {
+        var entries: [Key: (results: [SearchResult], lastUse: UInt64)] = [:]
+        var tick: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
     private let capacity: Int
 
     /// Creates an empty cache holding at most `capacity` answers.
@@ -25,29 +30,28 @@ final class NeighbourCache: @unchecked Sendable {
 
     /// Forgets every answer (a product was added, replaced or removed).
     func removeAll() {
-        lock.lock()
-        entries.removeAll()
-        lock.unlock()
+        state.withLock { $0.entries.removeAll() }
     }
 
     private func lookup(_ key: Key) -> [SearchResult]? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let entry = entries[key] else { return nil }
-        tick += 1
-        entries[key] = (entry.results, tick)
-        return entry.results
+        state.withLock { state in
+            guard let entry = state.entries[key] else { return nil }
+            state.tick += 1
+            state.entries[key] = (entry.results, state.tick)
+            return entry.results
+        }
     }
 
     private func store(_ results: [SearchResult], key: Key) {
-        lock.lock()
-        defer { lock.unlock() }
-        tick += 1
-        entries[key] = (results, tick)
-        if entries.count > capacity {
-            // Drop the least recently used quarter (one sort per many inserts).
-            let oldest = entries.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(capacity / 4)
-            for (key, _) in oldest { entries[key] = nil }
+        let capacity = capacity
+        state.withLock { state in
+            state.tick += 1
+            state.entries[key] = (results, state.tick)
+            if state.entries.count > capacity {
+                // Drop the least recently used quarter (one sort per many inserts).
+                let oldest = state.entries.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(capacity / 4)
+                for (key, _) in oldest { state.entries[key] = nil }
+            }
         }
     }
 

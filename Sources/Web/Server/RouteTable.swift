@@ -6,7 +6,10 @@ public typealias WebContext = BasicRequestContext
 
 /// Registers routes on the router and remembers them, so the OpenAPI document can be checked
 /// against the routes that really exist.
-public final class RouteTable: @unchecked Sendable {
+///
+/// Not `Sendable`: like Hummingbird's `Router` it wraps, it is filled on one thread while the server is
+/// assembled, and only the finished route list (`[Route]`, `Sendable`) leaves that thread.
+public final class RouteTable {
     /// One route: method and path pattern (`/api/products/{id}`).
     public struct Route: Hashable, Sendable, CustomStringConvertible {
         /// Upper-case HTTP method.

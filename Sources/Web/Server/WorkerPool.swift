@@ -1,11 +1,12 @@
 import Foundation
+import Synchronization
 
 /// A fixed set of threads for CPU-heavy work (decoding, thumbnails, vector scans), kept apart from
 /// Swift's cooperative pool and from the event loops, so slow work never stalls request handling.
 ///
 /// Used as a task executor: `pool.run { … }` runs the closure's synchronous parts on these threads.
 /// The threads end when the pool is released.
-public final class WorkerPool: TaskExecutor, @unchecked Sendable {
+public final class WorkerPool: TaskExecutor, Sendable {
     private let queue = JobQueue()
     /// Number of threads.
     public let threads: Int
@@ -47,38 +48,49 @@ public final class WorkerPool: TaskExecutor, @unchecked Sendable {
 }
 
 /// Jobs waiting for a thread, first in first out.
-private final class JobQueue: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var jobs: [UnownedJob] = []
-    private var head = 0
-    private var stopped = false
+private final class JobQueue: Sendable {
+    /// The jobs not yet taken (from `head` on), and whether the pool stopped.
+    private struct State {
+        var jobs: [UnownedJob] = []
+        var head = 0
+        var stopped = false
+    }
+
+    private let state = Mutex(State())
+    /// Signalled once per job pushed, and once more by `stop` and by each thread that sees the stop (so
+    /// every waiting thread wakes in turn): a thread waits on it before looking at `state`.
+    private let wakeups = DispatchSemaphore(value: 0)
 
     func push(_ job: UnownedJob) {
-        condition.lock()
-        jobs.append(job)
-        condition.signal()
-        condition.unlock()
+        state.withLock { $0.jobs.append(job) }
+        wakeups.signal()
     }
 
     /// The next job, waiting for one; nil once stopped.
     func next() -> UnownedJob? {
-        condition.lock()
-        defer { condition.unlock() }
-        while head == jobs.count && !stopped { condition.wait() }
-        guard head < jobs.count, !stopped else { return nil }
-        let job = jobs[head]
-        head += 1
-        if head == jobs.count {
-            jobs.removeAll(keepingCapacity: true)
-            head = 0
+        while true {
+            wakeups.wait()
+            let (job, stopped): (UnownedJob?, Bool) = state.withLock { state in
+                guard !state.stopped else { return (nil, true) }
+                guard state.head < state.jobs.count else { return (nil, false) }
+                let job = state.jobs[state.head]
+                state.head += 1
+                if state.head == state.jobs.count {
+                    state.jobs.removeAll(keepingCapacity: true)
+                    state.head = 0
+                }
+                return (job, false)
+            }
+            if stopped {
+                wakeups.signal()  // pass the stop on to the next waiting thread
+                return nil
+            }
+            if let job { return job }
         }
-        return job
     }
 
     func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
+        state.withLock { $0.stopped = true }
+        wakeups.signal()
     }
 }

@@ -1,11 +1,12 @@
 import Catalog
 import Foundation
 import Imaging
+import Synchronization
 
 /// Product thumbnails made with libvips (`ImageDecoder.thumbnailJPEG`), kept in memory up to a byte
 /// budget (least recently used dropped first). Each is identified by an ETag derived from the
 /// product's content hash, so a changed image gets a new tag and clients revalidate cheaply.
-final class ThumbnailCache: @unchecked Sendable {
+final class ThumbnailCache: Sendable {
     /// A JPEG thumbnail and its entity tag.
     struct Thumbnail: Sendable {
         /// JPEG bytes.
@@ -26,12 +27,16 @@ final class ThumbnailCache: @unchecked Sendable {
         var lastUse: UInt64
     }
 
+    /// The thumbnails, the use counter and the totals, behind one lock.
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var tick: UInt64 = 0
+        var totals = Statistics()
+    }
+
     private let decoder: ImageDecoder
     private let maxBytes: Int
-    private let lock = NSLock()
-    private var entries: [String: Entry] = [:]
-    private var tick: UInt64 = 0
-    private var totals = Statistics()
+    private let state = Mutex(State())
 
     /// Creates an empty cache holding at most `maxBytes` of JPEG data.
     init(decoder: ImageDecoder, maxBytes: Int) {
@@ -55,17 +60,18 @@ final class ThumbnailCache: @unchecked Sendable {
     func thumbnail(for product: Product, size: Int) throws -> Thumbnail {
         let etag = Self.etag(for: product, size: size)
         let key = product.id + "\u{0}" + etag
-        lock.lock()
-        tick += 1
-        if var entry = entries[key] {
-            entry.lastUse = tick
-            entries[key] = entry
-            totals.hits += 1
-            lock.unlock()
-            return entry.thumbnail
+        let cached: Thumbnail? = state.withLock { state in
+            state.tick += 1
+            if var entry = state.entries[key] {
+                entry.lastUse = state.tick
+                state.entries[key] = entry
+                state.totals.hits += 1
+                return entry.thumbnail
+            }
+            state.totals.misses += 1
+            return nil
         }
-        totals.misses += 1
-        lock.unlock()
+        if let cached { return cached }
 
         let source = try ProductImage.load(product, limits: decoder.limits)
         let data = try decoder.thumbnailJPEG(source, maxSide: size)
@@ -76,39 +82,38 @@ final class ThumbnailCache: @unchecked Sendable {
 
     /// Forgets every thumbnail of a product (after it is replaced or removed).
     func forget(id: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        for key in entries.keys where key.hasPrefix(id + "\u{0}") {
-            totals.bytes -= entries[key]?.thumbnail.data.count ?? 0
-            entries[key] = nil
+        state.withLock { state in
+            for key in state.entries.keys where key.hasPrefix(id + "\u{0}") {
+                state.totals.bytes -= state.entries[key]?.thumbnail.data.count ?? 0
+                state.entries[key] = nil
+            }
         }
     }
 
     /// Counters and the bytes held now.
     var statistics: Statistics {
-        lock.lock()
-        defer { lock.unlock() }
-        return totals
+        state.withLock { $0.totals }
     }
 
     private func insert(_ thumbnail: Thumbnail, key: String) {
         guard thumbnail.data.count <= maxBytes / 4 else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        tick += 1
-        if let old = entries[key] { totals.bytes -= old.thumbnail.data.count }
-        entries[key] = Entry(thumbnail: thumbnail, lastUse: tick)
-        totals.bytes += thumbnail.data.count
-        if totals.bytes > maxBytes { evict() }
+        let maxBytes = maxBytes
+        state.withLock { state in
+            state.tick += 1
+            if let old = state.entries[key] { state.totals.bytes -= old.thumbnail.data.count }
+            state.entries[key] = Entry(thumbnail: thumbnail, lastUse: state.tick)
+            state.totals.bytes += thumbnail.data.count
+            if state.totals.bytes > maxBytes { Self.evict(&state, maxBytes: maxBytes) }
+        }
     }
 
     /// Drops the least recently used quarter of the budget (amortised: one sort per many inserts).
-    private func evict() {
+    private static func evict(_ state: inout State, maxBytes: Int) {
         let target = maxBytes * 3 / 4
-        for (key, entry) in entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
-            guard totals.bytes > target else { break }
-            entries[key] = nil
-            totals.bytes -= entry.thumbnail.data.count
+        for (key, entry) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
+            guard state.totals.bytes > target else { break }
+            state.entries[key] = nil
+            state.totals.bytes -= entry.thumbnail.data.count
         }
     }
 }
