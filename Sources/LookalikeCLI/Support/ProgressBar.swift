@@ -1,16 +1,20 @@
 import Foundation
 import Service
+import Synchronization
 
 /// Import progress on standard error: a redrawn bar with rate and ETA on a terminal,
 /// a plain line every few seconds otherwise (logs, CI).
-final class ProgressBar: ImportProgress, @unchecked Sendable {
-    private let lock = NSLock()
+final class ProgressBar: ImportProgress, Sendable {
     private let isTerminal = isatty(STDERR_FILENO) != 0
-    private var lastPlain = Date.distantPast
+    /// When the last plain line was written; its lock also keeps updates from interleaving their output.
+    private let lastPlain = Mutex(Date.distantPast)
 
     func update(done: Int, total: Int?, summary: ImportSummary) {
-        lock.lock()
-        defer { lock.unlock() }
+        lastPlain.withLock { lastPlain in draw(done: done, total: total, summary: summary, lastPlain: &lastPlain) }
+    }
+
+    /// Writes one update; the caller holds the lock.
+    private func draw(done: Int, total: Int?, summary: ImportSummary, lastPlain: inout Date) {
         let rate = summary.seconds > 0 ? Double(done) / summary.seconds : 0
         var parts: [String] = []
         if let total, total > 0 {

@@ -5,6 +5,7 @@ import Embedding
 import Foundation
 import Imaging
 import Service
+import Synchronization
 
 /// `lookalike bench decode SOURCE`: the pure decode rate (read, hash, decode and resize to the
 /// model input on all cores, no inference) — the ceiling an import can approach.
@@ -35,8 +36,8 @@ struct DecodeBenchCommand: ParsableCommand {
         }
         let items = listed
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
-        let next = ManagedAtomicCounter()
-        let failures = ManagedAtomicCounter()
+        let next = AtomicCounter()
+        let failures = AtomicCounter()
         let start = DispatchTime.now().uptimeNanoseconds
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
@@ -74,11 +75,10 @@ struct DecodeBenchLine: Encodable {
 }
 
 /// A counter shared by worker threads.
-final class ManagedAtomicCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
+final class AtomicCounter: Sendable {
+    private let count = Atomic<Int>(0)
     /// Adds one and returns the new value.
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; count += 1; return count }
+    func increment() -> Int { count.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue }
     /// The current value.
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    var value: Int { count.load(ordering: .sequentiallyConsistent) }
 }
