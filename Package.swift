@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3" ..< "5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
@@ -44,7 +45,9 @@ let package = Package(
         // --- Swift layers.
         .target(name: "Imaging", dependencies: ["VipsShim", "CLibVips"]),
         .target(name: "Embedding", dependencies: ["Imaging", "OpenVINOShim", "COpenVINO"]),
-        .target(name: "Catalog", dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Catalog", dependencies: [
+            "CZlib", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "PostgresCatalog", dependencies: [
             "Catalog", .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
