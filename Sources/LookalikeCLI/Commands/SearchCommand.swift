@@ -14,6 +14,7 @@ struct SearchCommand: AsyncParsableCommand {
     @OptionGroup var replica: ReadReplicaOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var searchOptions: SearchOptions
+    @OptionGroup var photoOptions: PhotoOptions
 
     @Flag(help: "One JSON object per query image: {\"query\", \"results\": [{\"id\", \"score\", …}]}.")
     var json = false
@@ -23,7 +24,8 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let service = try await searchOptions.service(catalog: catalog, model: modelOptions, readDB: replica.readDB)
-        let request = try searchOptions.request()
+        var request = try searchOptions.request()
+        request.cleanup = photoOptions.cleanup
         var failures = 0
         for path in images {
             do {

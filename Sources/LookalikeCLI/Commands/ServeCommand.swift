@@ -44,13 +44,13 @@ struct ServeCommand: AsyncParsableCommand {
     var batchWindowMs = 0.0
 
     @Option(help: "How vectors are held in memory: int8 (with a scale per vector: the fastest scan), f16 or f32. HNSW holds int8 as f16.")
-    var storage: VectorStorage = .int8
+    var storage: VectorStorage = QueryDefaults.storage
 
     @Option(help: "Score: cosine (the default) or euclidean.")
-    var metric: VectorMetric = .cosine
+    var metric: VectorMetric = QueryDefaults.metric
 
     @Option(help: ArgumentHelp("exact, hnsw (kept in <db>.hnsw) or auto (hnsw from \(VectorIndexKind.autoThreshold) products).", valueName: "kind"))
-    var index: VectorIndexKind = .auto
+    var index: VectorIndexKind = QueryDefaults.index
 
     @Option(name: .customLong("shop-name"), help: "Name shown in the page header.")
     var shopName = "Lookalike"

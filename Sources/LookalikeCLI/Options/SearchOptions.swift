@@ -6,19 +6,19 @@ import Service
 /// Options shared by the commands that search: how many, which products, how to score.
 struct SearchOptions: ParsableArguments {
     @Option(name: .long, help: "Results per query.")
-    var k = 5
+    var k = QueryDefaults.k
 
     @Option(name: .customLong("where"), help: ArgumentHelp("Metadata filter KEY=VALUE; repeat for more (AND across keys, OR within one key).", valueName: "key=value"))
     var filters: [String] = []
 
     @Option(name: .long, help: "Score: cosine (the default) or euclidean (the original design's distance).")
-    var metric: VectorMetric = .cosine
+    var metric: VectorMetric = QueryDefaults.metric
 
     @Option(name: .long, help: "How vectors are held in memory: int8 (with a scale per vector: the fastest scan), f16 or f32 (exact scores). HNSW holds int8 as f16.")
-    var storage: VectorStorage = .int8
+    var storage: VectorStorage = QueryDefaults.storage
 
     @Option(name: .long, help: ArgumentHelp("exact (brute force), hnsw (approximate, kept in <db>.hnsw and updated incrementally) or auto (hnsw from \(VectorIndexKind.autoThreshold) products).", valueName: "kind"))
-    var index: VectorIndexKind = .auto
+    var index: VectorIndexKind = QueryDefaults.index
 
     @Option(name: .long, help: "Vectors compared: raw or tuned (`lookalike tune`). Default: raw for photos, tuned for `similar` when the catalog has a tuning.")
     var space: SimilaritySpace?
@@ -29,13 +29,9 @@ struct SearchOptions: ParsableArguments {
     @Option(name: .long, help: "Re-rank by the labels the catalog was tuned with, as voted by this many first results (0 = off). Default: 10 in the tuned space, off in the raw one.")
     var consensus: Int?
 
-    @Option(name: .long, help: "Cleanup of photo queries: none, grey, standard (item+crop: the garment cut out onto the catalog's background, and the photo), or views joined by '+' from crop, item, salient.")
-    var cleanup: String?
-
-    /// The request these options describe.
+    /// The request these options describe (for a photo, add `PhotoOptions`' cleanup).
     func request() throws -> SearchRequest {
         var request = SearchRequest(k: k, filters: try parsedFilters())
-        do { request.cleanup = try cleanup.map { try PhotoCleanup(parsing: $0) } } catch { throw ValidationError("\(error)") }
         request.space = space
         request.expansion = expansionDepth.map { QueryExpansion(depth: $0) }
         request.consensus = consensus
@@ -66,3 +62,14 @@ extension VectorMetric: ExpressibleByArgument {}
 extension VectorIndexKind: ExpressibleByArgument {}
 extension VectorStorage: ExpressibleByArgument {}
 extension SimilaritySpace: ExpressibleByArgument {}
+
+/// How photo queries are cleaned up (`search`, `eval`): not offered by `similar`, whose query is a product.
+struct PhotoOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Cleanup of photo queries: none, grey, standard (item+crop: the garment cut out onto the catalog's background, and the photo), or views joined by '+' from crop, item, salient; add +verify for exact-item verification (catalog indexed with --item-signatures).", valueName: "cleanup"))
+    var cleanup: PhotoCleanup = QueryDefaults.cleanup
+}
+
+extension PhotoCleanup: ExpressibleByArgument {
+    /// Parses `none`, `standard`, `item+crop+verify`, … (`PhotoCleanup(parsing:)`).
+    public init?(argument: String) { try? self.init(parsing: argument) }
+}

@@ -38,8 +38,8 @@ public final class SearchService: @unchecked Sendable {
     /// (`kind`, `auto` by catalog size) with the graph kept at `hnswFile` and updated there
     /// incrementally (`log` hears what was done to it) — unless the store searches in the database
     /// itself (`DatabaseVectorSearch`).
-    public init(store: any CatalogStore, embedder: Embedder, storage: VectorStorage = .float16, metric: VectorMetric = .cosine,
-                kind: VectorIndexKind = .exact, hnswFile: URL? = nil, log: ((String) -> Void)? = nil) async throws {
+    public init(store: any CatalogStore, embedder: Embedder, storage: VectorStorage = QueryDefaults.storage,
+                metric: VectorMetric = QueryDefaults.metric, kind: VectorIndexKind = QueryDefaults.index, hnswFile: URL? = nil, log: ((String) -> Void)? = nil) async throws {
         self.store = store
         self.embedder = embedder
         self.metric = metric
@@ -103,14 +103,28 @@ public final class SearchService: @unchecked Sendable {
         }
     }
 
-    /// Searches with an encoded photo.
-    public func search(image: EncodedImage, request: SearchRequest) async throws -> SearchResponse {
+    /// Searches with an encoded photo: the one path from a photo to results, for the CLI, the web API and
+    /// `eval`. The request's cleanup (default `standard`) turns the photo into views; they are embedded
+    /// together (through `batcher`, which shares model calls between concurrent queries, or directly), their
+    /// normalised mean is the query, ranked by item verification when the cleanup asks for it, else by
+    /// `search(vector:request:)`.
+    public func search(image: EncodedImage, request: SearchRequest, batcher: QueryBatcher? = nil) async throws -> SearchResponse {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let cleanup = request.cleanup ?? .standard
+        let cleanup = request.cleanup ?? QueryDefaults.cleanup
         try requireVerification(for: cleanup)
         let (views, signatures) = try embedder.cleanedQuery(image, look: look, cleanup: cleanup, region: request.region)
+        guard !views.isEmpty else { throw QueryError.invalidParameter("the photo gave no view to search with") }
         let t1 = DispatchTime.now().uptimeNanoseconds
-        let vector = try embedder.meanVector(of: embedder.embed(views))
+        let embedding: QueryBatcher.Embedding?
+        let vector: [Float]
+        if let batcher {
+            let embeddings = try await batcher.embed(views)
+            vector = embedder.meanVector(of: embeddings.map(\.vector))
+            embedding = embeddings.first?.with(vector: vector)
+        } else {
+            vector = try embedder.meanVector(of: embedder.embed(views))
+            embedding = nil
+        }
         let t2 = DispatchTime.now().uptimeNanoseconds
         let results: [SearchResult]
         if let signatures {
@@ -119,13 +133,31 @@ public final class SearchService: @unchecked Sendable {
             results = try await search(vector: vector, request: request)
         }
         let t3 = DispatchTime.now().uptimeNanoseconds
-        return SearchResponse(results: results, decodeMilliseconds: Double(t1 - t0) / 1e6,
+        return SearchResponse(results: results, vector: vector, embedding: embedding, decodeMilliseconds: Double(t1 - t0) / 1e6,
                               embedMilliseconds: Double(t2 - t1) / 1e6, searchMilliseconds: Double(t3 - t2) / 1e6)
+    }
+
+    /// Checks a request before any work, as searching with it would: k in range, the space, query expansion
+    /// and label consensus it asks for available on this catalog and backend, and (for a photo) the item
+    /// signatures its cleanup's verification needs. An option the backend cannot honour is an error, never ignored.
+    public func validate(_ request: SearchRequest, fromProduct: Bool) throws {
+        guard request.k >= 1, request.k <= 1000 else { throw QueryError.invalidParameter("k must be between 1 and 1000 (got \(request.k))") }
+        if database != nil {
+            let unavailable = [request.space == .tuned ? "space=tuned" : nil, (request.expansion?.depth ?? 0) > 0 ? "qe" : nil,
+                               (request.consensus ?? 0) > 0 ? "consensus" : nil].compactMap { $0 }
+            if !unavailable.isEmpty {
+                throw QueryError.invalidParameter("\(unavailable.joined(separator: ", ")) rank in memory; this catalog is searched in "
+                    + "PostgreSQL with raw vectors (leave \(unavailable.count == 1 ? "it" : "them") out)")
+            }
+        }
+        let space = try space(for: request, fromProduct: fromProduct)
+        _ = try consensus(for: request, space: space)
+        if !fromProduct { try requireVerification(for: request.cleanup ?? QueryDefaults.cleanup) }
     }
 
     /// Searches with a vector from the same model (`fromProduct`: the vector is a catalog product's).
     public func search(vector: [Float], request: SearchRequest, fromProduct: Bool = false) async throws -> [SearchResult] {
-        guard request.k >= 1, request.k <= 1000 else { throw QueryError.invalidParameter("k must be between 1 and 1000 (got \(request.k))") }
+        try validate(request, fromProduct: fromProduct)
         guard vector.count == embedder.dimension else {
             throw QueryError.invalidParameter("vector has \(vector.count) values, the model makes \(embedder.dimension)")
         }

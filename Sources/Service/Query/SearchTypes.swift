@@ -6,7 +6,7 @@ import Search
 /// A search request: what to find, how many and among which products.
 public struct SearchRequest: Sendable, Hashable {
     /// Results to return.
-    public var k: Int = 5
+    public var k: Int = QueryDefaults.k
     /// Attribute filters: AND across keys, OR across the values of one key.
     public var filters: [String: [String]] = [:]
     /// Only this part of the query image, if set.
@@ -21,11 +21,11 @@ public struct SearchRequest: Sendable, Hashable {
     /// Label-consensus re-ranking (`LabelConsensus`) over this many first results, on the label the catalog
     /// was tuned with; 0 = off; nil = the default of the space (tuned: 10, raw: off).
     public var consensus: Int?
-    /// Cleanup of photo queries (find the garment, match the catalog's look); `PhotoCleanup.standard` when nil.
+    /// Cleanup of photo queries (find the garment, match the catalog's look); `QueryDefaults.cleanup` when nil.
     public var cleanup: PhotoCleanup?
 
     /// A request for the `k` best matches.
-    public init(k: Int = 5, filters: [String: [String]] = [:], region: CropRegion? = nil, excluding: Set<String> = []) {
+    public init(k: Int = QueryDefaults.k, filters: [String: [String]] = [:], region: CropRegion? = nil, excluding: Set<String> = []) {
         self.k = k
         self.filters = filters
         self.region = region
@@ -45,6 +45,10 @@ public struct SearchResult: Sendable {
 public struct SearchResponse: Sendable {
     /// Best first.
     public let results: [SearchResult]
+    /// The query's vector (the normalised mean of its views' vectors), e.g. for heat maps.
+    public let vector: [Float]
+    /// How the query shared its model call, when it went through a `QueryBatcher`.
+    public let embedding: QueryBatcher.Embedding?
     /// Milliseconds spent decoding the query image.
     public let decodeMilliseconds: Double
     /// Milliseconds spent running the model.

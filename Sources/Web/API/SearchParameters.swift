@@ -34,7 +34,7 @@ struct SearchParameters: Sendable, Equatable {
 
     /// The service request these parameters describe.
     var request: SearchRequest {
-        var request = SearchRequest(k: k, filters: filters)
+        var request = SearchRequest(k: k, filters: filters, region: crop)
         request.space = space
         request.expansion = expansion.map { QueryExpansion(depth: $0) }
         request.consensus = consensus
