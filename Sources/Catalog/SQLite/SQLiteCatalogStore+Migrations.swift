@@ -63,6 +63,21 @@ extension SQLiteCatalogStore {
                 );
                 """)
         }
+        migrator.registerMigration("v2-item-signatures") { db in
+            // Item signatures get a table of their own; a catalog that holds them among the vectors under
+            // the key `item-signature/grey32@1` has them moved here.
+            try db.execute(sql: """
+                CREATE TABLE item_signatures (
+                    product_id TEXT PRIMARY KEY NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    content_hash TEXT,
+                    dimension INTEGER NOT NULL,
+                    signature BLOB NOT NULL
+                );
+                INSERT INTO item_signatures (product_id, content_hash, dimension, signature)
+                    SELECT product_id, content_hash, dimension, vector FROM vectors WHERE model_key = 'item-signature/grey32@1';
+                DELETE FROM vectors WHERE model_key = 'item-signature/grey32@1';
+                """)
+        }
         return migrator
     }
 }

@@ -8,19 +8,24 @@ extension SQLiteCatalogStore {
         let items = batch.map { UpsertItem(product: $0.product, vector: $0.vector) }
         try await write("storing \(batch.count) products") { db in
             // Everything below runs in one transaction: a throw anywhere rolls back the whole batch.
-            let stored = try Int.fetchOne(db, sql: "SELECT dimension FROM vectors WHERE model_key = ? LIMIT 1", arguments: [modelKey])
-            // Same checks, in the same order, as the PostgreSQL store.
-            try CatalogValidation.validate(items, modelKey: modelKey, storedDimension: stored)
-            let vectorStatement = try db.cachedStatement(sql: """
-                INSERT INTO vectors (product_id, model_key, dimension, content_hash, vector) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(product_id, model_key) DO UPDATE SET
-                    dimension = excluded.dimension, content_hash = excluded.content_hash, vector = excluded.vector
-                """)
-            for item in items {
-                try Self.writeProduct(item.product, in: db)
-                try vectorStatement.execute(arguments: [item.product.id, modelKey, item.vector.count,
-                                                        item.product.contentHash, Float16Codec.encode(item.vector)])
-            }
+            try Self.writeVectors(items, modelKey: modelKey, in: db)
+        }
+    }
+
+    /// Writes products, their attributes and their vectors of `modelKey`, inside the caller's transaction.
+    static func writeVectors(_ items: [UpsertItem], modelKey: String, in db: Database) throws {
+        let stored = try Int.fetchOne(db, sql: "SELECT dimension FROM vectors WHERE model_key = ? LIMIT 1", arguments: [modelKey])
+        // Same checks, in the same order, as the PostgreSQL store.
+        try CatalogValidation.validate(items, modelKey: modelKey, storedDimension: stored)
+        let vectorStatement = try db.cachedStatement(sql: """
+            INSERT INTO vectors (product_id, model_key, dimension, content_hash, vector) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(product_id, model_key) DO UPDATE SET
+                dimension = excluded.dimension, content_hash = excluded.content_hash, vector = excluded.vector
+            """)
+        for item in items {
+            try writeProduct(item.product, in: db)
+            try vectorStatement.execute(arguments: [item.product.id, modelKey, item.vector.count,
+                                                    item.product.contentHash, Float16Codec.encode(item.vector)])
         }
     }
 

@@ -14,8 +14,6 @@ public enum ItemSignature {
     public static let side = 32
     /// Length of a signature.
     public static let dimension = side * side
-    /// The key its vectors are stored under in a catalog (beside the model's vectors).
-    public static let storeKey = "item-signature/grey\(side)@1"
     /// Angles (degrees) a photo's garment is turned by to meet the upright product.
     static let angles: [Double] = [-24, -16, -8, 0, 8, 16, 24]
     /// Longer side of the garment's cut-out before turning it.

@@ -52,10 +52,6 @@ struct MigrateCommand: AsyncParsableCommand {
         var withVectors = Set<String>()
         var vectorCount = 0
         for modelKey in stats.vectorsByModelKey.keys.sorted() {
-            if modelKey == ItemSignature.storeKey && targetOptions.isPostgres {
-                printError("  \(modelKey): not copied (exact-item verification runs on SQLite catalogs only)")
-                continue
-            }
             let table = try await source.loadVectors(modelKey: modelKey)
             var load = try await BulkVectorLoad(into: target, modelKey: modelKey, count: table.count)
             for start in stride(from: 0, to: table.count, by: batch) {
@@ -79,6 +75,21 @@ struct MigrateCommand: AsyncParsableCommand {
         for start in stride(from: 0, to: rest.count, by: batch) {
             try await target.upsertProducts(try await source.products(ids: Array(rest[start ..< min(start + batch, rest.count)])))
             try checkStop()
+        }
+        // Item signatures, where both catalogs keep them.
+        if let signing = source as? any ItemSignatureStore {
+            let signatures = try await signing.itemSignatures()
+            if !signatures.isEmpty {
+                if let target = target as? any ItemSignatureStore {
+                    for start in stride(from: 0, to: signatures.count, by: batch) {
+                        try await target.storeItemSignatures(Array(signatures[start ..< min(start + batch, signatures.count)]))
+                        try checkStop()
+                    }
+                    printError("  \(signatures.count) item signatures")
+                } else {
+                    printError("  \(signatures.count) item signatures: not copied (exact-item verification runs on SQLite catalogs only)")
+                }
+            }
         }
         // Settings.
         var settings = 0

@@ -34,10 +34,13 @@ public final class ImportPipeline: Sendable {
         let started = Date()
         try await markAbandonedRuns()
         var known = try await store.contentHashes(modelKey: embedder.modelKey)
+        var signing: (any ItemSignatureStore)?
         if options.itemSignatures {
+            guard let store = store as? any ItemSignatureStore else { throw ImportError.noItemSignatures }
             // A product is unchanged only when it has its signature too (e.g. the flag given to an existing catalog).
-            let signed = try await store.contentHashes(modelKey: ItemSignature.storeKey)
+            let signed = try await store.itemSignatureHashes()
             known = known.filter { signed[$0.key] == $0.value }
+            signing = store
         }
         let entries = try source.items()
         let runID = try await store.startImportRun(source: source.description)
@@ -66,10 +69,12 @@ public final class ImportPipeline: Sendable {
         func flush() async throws {
             guard !batch.isEmpty else { return }
             let vectors = try embedder.embedCatalog(batch.map(\.vector))
-            try await store.upsert(zip(batch, vectors).map { ($0.product, $1) }, modelKey: embedder.modelKey)
-            if options.itemSignatures {
-                let signatures = batch.map { $0.signature ?? ItemSignature.blank }
-                try await store.upsert(zip(batch, signatures).map { ($0.product, $1) }, modelKey: ItemSignature.storeKey)
+            if let signing {
+                // Product, vector and signature in one transaction.
+                try await signing.upsert(zip(batch, vectors).map { ($0.product, $1, $0.signature ?? ItemSignature.blank) },
+                                         modelKey: embedder.modelKey)
+            } else {
+                try await store.upsert(zip(batch, vectors).map { ($0.product, $1) }, modelKey: embedder.modelKey)
             }
             summary.indexed += batch.count
             batch.removeAll(keepingCapacity: true)

@@ -261,9 +261,10 @@ public final class SearchService: @unchecked Sendable {
         let vector = try embedder.embedCatalog([embedder.decode(image)])[0]
         let signs = verification != nil
         let signature = signs ? try embedder.productSignature(image) : nil
-        try await store.upsert([(product, vector)], modelKey: embedder.modelKey)
-        if signs {
-            try await store.upsert([(product, signature ?? ItemSignature.blank)], modelKey: ItemSignature.storeKey)
+        if signs, let signing = store as? any ItemSignatureStore {
+            try await signing.upsert([(product, vector, signature ?? ItemSignature.blank)], modelKey: embedder.modelKey)
+        } else {
+            try await store.upsert([(product, vector)], modelKey: embedder.modelKey)
         }
         if database == nil {
             let tuned = tuning?.project(vector)
