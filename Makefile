@@ -19,9 +19,16 @@ build: setup
 release: setup
 	swift build -c release --product lookalike $(SWIFT_FLAGS)
 
-## test: set up, start a PostgreSQL primary + replica (scripts/pg), run every test on both backends, stop them
+## test: set up, start a PostgreSQL primary + replica (scripts/pg), run every test on both backends, stop them;
+## the output is kept in $(TEST_LOG) and the slowest tests are printed last (also when a test fails; the exit
+## status stays swift test's)
+TEST_LOG ?= .build/test-output.log
 test: setup
-	bash scripts/pg/with-servers.sh swift test $(SWIFT_FLAGS)
+	@mkdir -p $(dir $(TEST_LOG))
+	@set -o pipefail; status=0; \
+	bash scripts/pg/with-servers.sh swift test $(SWIFT_FLAGS) 2>&1 | tee $(TEST_LOG) || status=$$?; \
+	bash scripts/slowest-tests.sh $(TEST_LOG); \
+	exit $$status
 
 ## pg-start / pg-stop: a PostgreSQL primary + streaming replica for trying `--db postgres://...` by hand
 pg-start:

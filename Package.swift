@@ -63,15 +63,16 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // --- Tests, one target per layer.
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Imaging"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "PostgresCatalog", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog"]),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "Catalog", "PostgresCatalog", "Search", "Embedding", "Imaging"]),
-        .testTarget(name: "CLITests", dependencies: ["LookalikeCLI", "Catalog"]),
+        // --- Tests, one target per layer; every test class derives from TestSupport's TimedTestCase (a time limit per test).
+        .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
+        .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["TestSupport", "Embedding", "Imaging"]),
+        .testTarget(name: "CatalogTests", dependencies: ["TestSupport", "Catalog", "PostgresCatalog", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SearchTests", dependencies: ["TestSupport", "Search", "Catalog"]),
+        .testTarget(name: "ServiceTests", dependencies: ["TestSupport", "Service", "Catalog", "PostgresCatalog", "Search", "Embedding", "Imaging"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "LookalikeCLI", "Catalog"]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "Service", "Catalog", "Embedding", "Imaging", "Search",
+            "TestSupport", "Web", "Service", "Catalog", "Embedding", "Imaging", "Search",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],

@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The commands and their JSON output, as other tools use them.
-final class CommandTests: XCTestCase {
+final class CommandTests: TimedTestCase {
     func testIndexSearchSimilarStatsRemoveRoundTrip() throws {
         let folder = try CLIRunner.temporaryFolder(self)
         let db = folder.appendingPathComponent("cli.db").path

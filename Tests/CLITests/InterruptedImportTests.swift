@@ -1,9 +1,14 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// kill -9 or Ctrl-C in the middle of an import, then the same command again: complete,
 /// no duplicates, nothing lost, the database intact.
-final class InterruptedImportTests: XCTestCase {
+final class InterruptedImportTests: TimedTestCase {
+    /// 20 minutes: each test imports up to 5,000 Fashion-MNIST images twice (the interrupted run and the
+    /// rerun); `waitForRows` allows 300 s and each CLI run 600 s, so their own failures come first.
+    override class var timeLimit: TimeInterval { 1200 }
+
     func waitForRows(_ db: URL, atLeast rows: Int, process: Process, timeout: TimeInterval = 300) throws -> Int {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline && process.isRunning {

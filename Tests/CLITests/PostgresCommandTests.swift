@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The same commands on a PostgreSQL catalog (`--db postgres://…`), replica reads, and `lookalike migrate`
 /// both ways. Needs LOOKALIKE_TEST_POSTGRES_URL and LOOKALIKE_TEST_POSTGRES_REPLICA_URL (set by `make test`).
-final class PostgresCommandTests: XCTestCase {
+final class PostgresCommandTests: TimedTestCase {
     /// (primary, replica) URLs with the catalog in a fresh schema.
     private func urls() throws -> (String, String) {
         let environment = ProcessInfo.processInfo.environment

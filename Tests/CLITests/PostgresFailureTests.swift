@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// What the commands do when PostgreSQL fails under them: a backend terminated or crashed in the middle of
 /// an import, a statement past its deadline, a server that accepts connections and never answers. Each
 /// command ends quickly with an error naming the problem, and running it again completes the import with
 /// nothing lost or duplicated. Needs the servers of `make test` (scripts/pg/with-servers.sh).
-final class PostgresFailureTests: XCTestCase {
+final class PostgresFailureTests: TimedTestCase {
     override func setUp() {
         super.setUp()
         signal(SIGPIPE, SIG_IGN)  // a psql session ended by the server must not end the tests when written to

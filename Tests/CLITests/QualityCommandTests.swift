@@ -1,8 +1,13 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `tune`, `eval --space/--qe` and `eval --shopper`: retrieval quality as a user measures it.
-final class QualityCommandTests: XCTestCase {
+final class QualityCommandTests: TimedTestCase {
+    /// 20 minutes: a test indexes 400 images, tunes and evaluates in several CLI runs, each of which
+    /// `CLIRunner.run` allows 600 s.
+    override class var timeLimit: TimeInterval { 1200 }
+
     private func json(_ text: String) throws -> [String: Any] {
         try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
     }

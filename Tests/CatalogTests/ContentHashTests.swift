@@ -1,8 +1,9 @@
 import Catalog
 import Foundation
+import TestSupport
 import XCTest
 
-final class ContentHashTests: XCTestCase {
+final class ContentHashTests: TimedTestCase {
     func testKnownVectors() {
         XCTAssertEqual(ContentHash.hex(of: Array("abc".utf8)),
                        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

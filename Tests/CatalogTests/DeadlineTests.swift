@@ -1,9 +1,10 @@
 @testable import PostgresCatalog
+import TestSupport
 import XCTest
 
 /// `withDeadline`, which bounds every PostgreSQL statement: the caller gets its answer, or the deadline's
 /// error on time even when the work ignores cancellation, or a cancellation error when it is cancelled.
-final class DeadlineTests: XCTestCase {
+final class DeadlineTests: TimedTestCase {
     private struct Expired: Error {}
 
     func testReturnsTheBodysValueBeforeTheDeadline() async throws {

@@ -1,9 +1,10 @@
 import Catalog
 import CZlib
 import Foundation
+import TestSupport
 import XCTest
 
-final class FashionMNISTSourceTests: XCTestCase {
+final class FashionMNISTSourceTests: TimedTestCase {
     private func requireDataset() throws {
         let path = FashionMNISTSource.defaultDirectory.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path
         guard FileManager.default.fileExists(atPath: path) else {

@@ -1,8 +1,9 @@
 import Catalog
 import Foundation
+import TestSupport
 import XCTest
 
-final class Float16CodecTests: XCTestCase {
+final class Float16CodecTests: TimedTestCase {
     #if !(os(macOS) && arch(x86_64))
     /// The integer conversion rounds exactly like the hardware/stdlib Float16.
     func testMatchesStandardLibraryFloat16() {

@@ -1,8 +1,9 @@
 import Catalog
 import Foundation
+import TestSupport
 import XCTest
 
-final class FolderSourceTests: XCTestCase {
+final class FolderSourceTests: TimedTestCase {
     func testRecursiveSortedIDsAndExtensions() throws {
         let root = try makeTemporaryFolder(self)
         for name in ["b.jpg", "a.PNG", "dresses/summer/z.webp", "dresses/a.JPEG", "notes.txt", ".hidden.jpg",

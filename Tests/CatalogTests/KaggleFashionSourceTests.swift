@@ -1,8 +1,9 @@
 import Catalog
 import Foundation
+import TestSupport
 import XCTest
 
-final class KaggleFashionSourceTests: XCTestCase {
+final class KaggleFashionSourceTests: TimedTestCase {
     private func makeKaggleFolder(_ csv: String, images: [String]) throws -> URL {
         let root = try makeTemporaryFolder(self)
         try write(csv, to: "styles.csv", in: root)

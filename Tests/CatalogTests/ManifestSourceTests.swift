@@ -1,8 +1,9 @@
 import Catalog
 import Foundation
+import TestSupport
 import XCTest
 
-final class ManifestSourceTests: XCTestCase {
+final class ManifestSourceTests: TimedTestCase {
     func testCSVManifest() throws {
         let root = try makeTemporaryFolder(self)
         try write(Data([1]), to: "photos/a.jpg", in: root)

@@ -2,13 +2,14 @@ import Catalog
 import Foundation
 @testable import PostgresCatalog
 import PostgresNIO
+import TestSupport
 import XCTest
 
 /// The shared store tests, plus search in the database and replica reads, against a real PostgreSQL
 /// with pgvector: `make test` starts one (scripts/pg) and sets LOOKALIKE_TEST_POSTGRES_URL and
 /// LOOKALIKE_TEST_POSTGRES_REPLICA_URL. Without them the tests skip, except under CI or
 /// LOOKALIKE_REQUIRE_POSTGRES=1, where a missing server is a failure.
-final class PostgresCatalogStoreTests: XCTestCase {
+final class PostgresCatalogStoreTests: TimedTestCase {
     /// The primary's URL, or a skip (or failure, when a server is required).
     private func serverURL(_ name: String = "LOOKALIKE_TEST_POSTGRES_URL") throws -> String {
         let environment = ProcessInfo.processInfo.environment

@@ -1,9 +1,10 @@
 @testable import Catalog
 import Foundation
 import GRDB
+import TestSupport
 import XCTest
 
-final class SQLiteCatalogStoreTests: XCTestCase {
+final class SQLiteCatalogStoreTests: TimedTestCase {
     private func rowCount(_ store: SQLiteCatalogStore, _ table: String) throws -> Int {
         try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM \(table)") ?? -1 }
     }

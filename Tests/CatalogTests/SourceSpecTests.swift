@@ -1,8 +1,9 @@
 import Catalog
 import Foundation
+import TestSupport
 import XCTest
 
-final class SourceSpecTests: XCTestCase {
+final class SourceSpecTests: TimedTestCase {
     func testSpecsPickTheRightSource() throws {
         let root = try makeTemporaryFolder(self)
         try write("id,productDisplayName\n", to: "kaggle/styles.csv", in: root)

@@ -1,9 +1,10 @@
 @testable import Catalog
 import Foundation
 import GRDB
+import TestSupport
 import XCTest
 
-final class VectorLoadingTests: XCTestCase {
+final class VectorLoadingTests: TimedTestCase {
     func testDamagedVectorBlobIsReported() async throws {
         let (store, _) = try makeStore()
         try await store.upsert([(product("a"), [1, 2, 3])], modelKey: "m")

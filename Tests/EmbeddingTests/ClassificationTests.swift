@@ -1,9 +1,10 @@
 import Embedding
 import Imaging
+import TestSupport
 import XCTest
 
 /// The converted ImageNet weights really see: real photos get their real classes.
-final class ClassificationTests: XCTestCase {
+final class ClassificationTests: TimedTestCase {
     func checkClasses(model: String, precision: Precision) throws {
         let embedder = try SharedModels.embedder(model, precision: precision)
         XCTAssertEqual(embedder.labels.count, 1000)

@@ -2,10 +2,11 @@ import Embedding
 import Foundation
 import Imaging
 import Synchronization
+import TestSupport
 import XCTest
 
 /// Embeddings are normalised, deterministic, batch-independent, rotation-aware and thread-safe.
-final class EmbedderBehaviourTests: XCTestCase {
+final class EmbedderBehaviourTests: TimedTestCase {
     var embedder: Embedder!
 
     override func setUpWithError() throws {

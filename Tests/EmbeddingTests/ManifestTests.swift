@@ -1,11 +1,12 @@
 import Embedding
 import Foundation
 import Imaging
+import TestSupport
 import XCTest
 
 /// Any ONNX image model with a manifest works: colour order, normalisation, layout, fitting and
 /// output rank all come from the manifest (checked with tiny generated models of known output).
-final class ManifestTests: XCTestCase {
+final class ManifestTests: TimedTestCase {
     func tinyModel(_ name: String) throws -> Embedder {
         let folder = Paths.testModels.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("manifest.json").path) else {

@@ -1,11 +1,12 @@
 import Embedding
 import Foundation
 import Imaging
+import TestSupport
 import XCTest
 
 /// Swift + OpenVINO agree with an independent numpy forward pass of the same weights
 /// on the same preprocessed tensor.
-final class ReferenceForwardTests: XCTestCase {
+final class ReferenceForwardTests: TimedTestCase {
     func compare(model: String, variant: String, precision: Precision, minimumCosine: Double) throws {
         let embedder = try SharedModels.embedder(model, precision: precision)
         let images = try ["chelsea.png", "astronaut.png"].map { try embedder.decode(Paths.photo($0)) }

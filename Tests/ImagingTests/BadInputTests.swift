@@ -1,9 +1,10 @@
 import Foundation
 import Imaging
+import TestSupport
 import XCTest
 
 /// Damaged, empty, fake and hostile input gives typed errors, never a crash or a hang.
-final class BadInputTests: XCTestCase {
+final class BadInputTests: TimedTestCase {
     let decoder = ImageDecoder()
 
     func testTruncatedJPEGIsCorrupt() throws {

@@ -1,9 +1,10 @@
 import Foundation
 import Imaging
+import TestSupport
 import XCTest
 
 /// Every format a shopper may upload decodes to the same upright sRGB pixels.
-final class DecodeFormatsTests: XCTestCase {
+final class DecodeFormatsTests: TimedTestCase {
     let decoder = ImageDecoder()
 
     func decode(_ name: String, fit: Fit = .crop) throws -> RGBImage {

@@ -1,10 +1,11 @@
 import Foundation
 import Imaging
 import Synchronization
+import TestSupport
 import XCTest
 
 /// Crop, pad and stretch fitting, crop regions, thumbnails and PNG encoding.
-final class FitAndRegionTests: XCTestCase {
+final class FitAndRegionTests: TimedTestCase {
     let decoder = ImageDecoder()
 
     /// A 64×48 PNG: left half red, right half blue.

@@ -1,8 +1,9 @@
 import Imaging
+import TestSupport
 import XCTest
 
 /// In-memory resampling and mirroring of decoded pixels (used by query cleanup).
-final class ResampleTests: XCTestCase {
+final class ResampleTests: TimedTestCase {
     /// A width × height image whose red channel is x × 10 and green channel y × 10.
     private func ramp(_ width: Int, _ height: Int) -> RGBImage {
         var pixels: [UInt8] = []

@@ -1,8 +1,9 @@
 import Catalog
+import TestSupport
 import XCTest
 @testable import Search
 
-final class CatalogIndexTests: XCTestCase {
+final class CatalogIndexTests: TimedTestCase {
     private func table(_ count: Int, dimension: Int = 64) -> VectorTable {
         let vectors = randomUnitVectors(count, dimension: dimension, seed: 5)
         let ids = (0 ..< count).map { "p\($0)" }

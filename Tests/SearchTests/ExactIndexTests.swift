@@ -1,8 +1,9 @@
 import Catalog
+import TestSupport
 import XCTest
 @testable import Search
 
-final class ExactIndexTests: XCTestCase {
+final class ExactIndexTests: TimedTestCase {
     /// Dimension 200 is not a multiple of 64: rows and queries are padded.
     private static let dimension = 200
     private static let rows = 2000

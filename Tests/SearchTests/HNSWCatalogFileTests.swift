@@ -1,10 +1,11 @@
 import Catalog
 import Foundation
+import TestSupport
 import XCTest
 @testable import Search
 
 /// The catalog's HNSW graph on disk: built once, reopened as is, updated in place when products change.
-final class HNSWCatalogFileTests: XCTestCase {
+final class HNSWCatalogFileTests: TimedTestCase {
     private var folder: URL!
 
     override func setUpWithError() throws {

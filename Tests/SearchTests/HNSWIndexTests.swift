@@ -1,7 +1,8 @@
+import TestSupport
 import XCTest
 @testable import Search
 
-final class HNSWIndexTests: XCTestCase {
+final class HNSWIndexTests: TimedTestCase {
     private static let clustered = HNSWFixture(rows: 20_000, dimension: 128, queries: 100)
     private static let clusteredIndex = HNSWIndex(dimension: 128, vectors: clustered.vectors)
     private static let clusteredTruth = clustered.truth()

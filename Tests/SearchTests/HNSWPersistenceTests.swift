@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Search
 
-final class HNSWPersistenceTests: XCTestCase {
+final class HNSWPersistenceTests: TimedTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {

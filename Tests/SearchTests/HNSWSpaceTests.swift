@@ -1,9 +1,10 @@
+import TestSupport
 import XCTest
 @testable import Search
 
 /// The C dot-product kernels behind `HNSWFloat32Space` and `HNSWFloat16Space` against plain double sums
 /// of the stored (decoded) rows, for every entry point: query · row, four rows at once, row · row.
-final class HNSWSpaceTests: XCTestCase {
+final class HNSWSpaceTests: TimedTestCase {
     func testSpacesMatchScalarDotProducts() {
         let dimension = 200  // padded to a stride of 256: the kernels also run over the zero padding
         let data = SyntheticVectors(dimension: dimension, clusters: 3, seed: 11, recipe: .latent)

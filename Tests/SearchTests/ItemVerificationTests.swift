@@ -1,9 +1,10 @@
 import Catalog
 import Search
+import TestSupport
 import XCTest
 
 /// Verification adds the best signature match to the cosine, over the whole catalog.
-final class ItemVerificationTests: XCTestCase {
+final class ItemVerificationTests: TimedTestCase {
     private func unit(_ values: [Float]) -> [Float] {
         let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return values.map { $0 / norm }

@@ -1,7 +1,8 @@
+import TestSupport
 import XCTest
 @testable import Search
 
-final class RowFilterTests: XCTestCase {
+final class RowFilterTests: TimedTestCase {
     func testBitset() {
         var bits = Bitset(count: 130)
         for row in [0, 63, 64, 129] { bits.insert(row) }

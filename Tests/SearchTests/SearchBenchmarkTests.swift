@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Search
 
-final class SearchBenchmarkTests: XCTestCase {
+final class SearchBenchmarkTests: TimedTestCase {
     func testSyntheticVectorsAreDeterministicNormalisedAndClustered() {
         let data = SyntheticVectors(dimension: 96, clusters: 4, seed: 7)
         let whole = data.vectors(0 ..< 3000)

@@ -1,10 +1,11 @@
 import Catalog
 import Foundation
 @testable import Search
+import TestSupport
 import XCTest
 
 /// Catalog-tuned similarity: fitting, projecting, storing, and query expansion.
-final class TunedSimilarityTests: XCTestCase {
+final class TunedSimilarityTests: TimedTestCase {
     /// Labelled vectors where the class shows in 4 weak dimensions and 28 strong "nuisance" dimensions
     /// (colour, pose…) dominate raw cosine: raw neighbours are mostly other classes.
     private func labelledVectors(count: Int, seed: UInt64) -> (vectors: [Float], labels: [String]) {

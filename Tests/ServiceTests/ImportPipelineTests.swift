@@ -4,10 +4,11 @@ import Foundation
 import Imaging
 import Search
 import Service
+import TestSupport
 import XCTest
 
 /// Imports are incremental, report bad items without stopping, prune on request, and resume.
-final class ImportPipelineTests: XCTestCase {
+final class ImportPipelineTests: TimedTestCase {
     func makeCatalog() throws -> (folder: URL, store: SQLiteCatalogStore, pipeline: (Bool) throws -> ImportPipeline) {
         let work = try ServiceFixtures.temporaryFolder(self)
         let folder = work.appendingPathComponent("catalog")

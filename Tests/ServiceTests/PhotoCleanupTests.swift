@@ -3,10 +3,11 @@ import Catalog
 import Foundation
 import Imaging
 import Service
+import TestSupport
 import XCTest
 
 /// Query cleanup of shoppers' photos: finding the garment, matching the catalog's look.
-final class PhotoCleanupTests: XCTestCase {
+final class PhotoCleanupTests: TimedTestCase {
     /// The first Fashion-MNIST test items as 28 × 28 grey pixels, with their ids.
     private func fashionItems(_ count: Int) throws -> [(id: String, pixels: [UInt8])] {
         var items: [(String, [UInt8])] = []

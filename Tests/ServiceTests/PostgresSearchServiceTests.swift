@@ -4,11 +4,12 @@ import Foundation
 import Imaging
 import PostgresCatalog
 import Service
+import TestSupport
 import XCTest
 
 /// SearchService on a PostgreSQL catalog: the search runs in the database (pgvector), with the same
 /// results as the in-memory index. Needs LOOKALIKE_TEST_POSTGRES_URL (set by `make test`).
-final class PostgresSearchServiceTests: XCTestCase {
+final class PostgresSearchServiceTests: TimedTestCase {
     func makeService() async throws -> (SearchService, PostgresCatalogStore) {
         let environment = ProcessInfo.processInfo.environment
         guard let base = environment["LOOKALIKE_TEST_POSTGRES_URL"], !base.isEmpty else {

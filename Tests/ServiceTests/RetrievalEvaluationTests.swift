@@ -1,10 +1,11 @@
 import Catalog
 import Search
 import Service
+import TestSupport
 import XCTest
 
 /// The quality metrics are computed as defined.
-final class RetrievalEvaluationTests: XCTestCase {
+final class RetrievalEvaluationTests: TimedTestCase {
     func testMetricsOfAKnownRanking() {
         // relevant at ranks 1, 3 and 4 of 5; 4 relevant items exist.
         let m = RetrievalMetrics(relevant: [true, false, true, true, false], relevantInCatalog: 4, depth: 5)

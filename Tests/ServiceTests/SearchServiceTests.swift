@@ -3,10 +3,11 @@ import Embedding
 import Foundation
 import Imaging
 import Service
+import TestSupport
 import XCTest
 
 /// Photo queries find the right products, filters narrow them, and the catalog changes live.
-final class SearchServiceTests: XCTestCase {
+final class SearchServiceTests: TimedTestCase {
     /// A small catalog from a CSV manifest: three photos with categories.
     func makeService() async throws -> SearchService {
         let folder = try ServiceFixtures.temporaryFolder(self)

@@ -2,10 +2,11 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Web
+import TestSupport
 import XCTest
 
 /// `POST /api/products` and `DELETE /api/products/{id}`: live catalog changes behind the admin key.
-final class AdminRouteTests: XCTestCase {
+final class AdminRouteTests: TimedTestCase {
     static let key = "s3cret-admin-key"
 
     func testAddSearchReplaceAndDeleteLive() async throws {

@@ -3,12 +3,17 @@ import Logging
 import Service
 import ServiceLifecycle
 import Web
+import TestSupport
 import XCTest
 
 /// The real page in headless Chromium (through chromedriver, W3C WebDriver over HTTP): upload a
 /// photo, see 5 results, filter, "more like this", open a product page, crop and search, on a
 /// desktop and a phone-sized window. Screenshots are kept in artifacts/e2e/.
-final class BrowserEndToEndTests: XCTestCase {
+final class BrowserEndToEndTests: TimedTestCase {
+    /// 10 minutes: the journey drives headless Chromium through dozens of page loads on two window sizes,
+    /// each step with its own 20-60 s wait, and a browser's cold start on a busy machine is slow.
+    override class var timeLimit: TimeInterval { 600 }
+
     static let chromium = "/usr/bin/chromium"
     static let chromedriver = "/usr/bin/chromedriver"
     static let artifacts = WebFixtures.root.appendingPathComponent("artifacts/e2e")

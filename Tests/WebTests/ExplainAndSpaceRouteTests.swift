@@ -5,10 +5,11 @@ import HummingbirdTesting
 import Search
 import Service
 import Web
+import TestSupport
 import XCTest
 
 /// "Why it matched" heat maps, the raw / tuned spaces, query expansion and cleanup parameters.
-final class ExplainAndSpaceRouteTests: XCTestCase {
+final class ExplainAndSpaceRouteTests: TimedTestCase {
     func testExplainAddsAHeatMapToEveryResult() async throws {
         let service = try await WebFixtures.fashionCatalog()
         let query = try await WebFixtures.productImage(service, id: "test-7")

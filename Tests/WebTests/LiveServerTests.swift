@@ -3,11 +3,12 @@ import Logging
 import Service
 import ServiceLifecycle
 import Web
+import TestSupport
 import XCTest
 
 /// The real HTTP server on a loopback port, driven by curl: what the in-memory router tests cannot
 /// see (100-continue, chunked uploads past the cap, keep-alive after a refusal).
-final class LiveServerTests: XCTestCase {
+final class LiveServerTests: TimedTestCase {
     static let curl = "/usr/bin/curl"
 
     /// Runs the server for `body` and stops it gracefully afterwards.

@@ -3,10 +3,11 @@ import Hummingbird
 import HummingbirdTesting
 import Service
 import Web
+import TestSupport
 import XCTest
 
 /// `/api/facets`, `/healthz`, `/metrics`, `/openapi.json`, `/assets/…` and unknown routes.
-final class OperationsRouteTests: XCTestCase {
+final class OperationsRouteTests: TimedTestCase {
     func testFacets() async throws {
         let service = try await WebFixtures.fashionCatalog()
         try await WebFixtures.app(service).test(.router) { client in

@@ -4,10 +4,11 @@ import Hummingbird
 import HummingbirdTesting
 import Imaging
 import Web
+import TestSupport
 import XCTest
 
 /// The server-rendered pages: search page with facets, product page with neighbours, escaping, errors.
-final class PageTests: XCTestCase {
+final class PageTests: TimedTestCase {
     func testSearchPage() async throws {
         let service = try await WebFixtures.fashionCatalog()
         try await WebFixtures.app(service).test(.router) { client in

@@ -2,10 +2,11 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Web
+import TestSupport
 import XCTest
 
 /// `GET /api/products/{id}`, `…/similar`, `/images/{id}` and `/thumbnails/{id}`.
-final class ProductRouteTests: XCTestCase {
+final class ProductRouteTests: TimedTestCase {
     func testProductAndUnknownProduct() async throws {
         let service = try await WebFixtures.fashionCatalog()
         try await WebFixtures.app(service).test(.router) { client in

@@ -2,10 +2,11 @@ import Embedding
 import Foundation
 import Imaging
 import Service
+import TestSupport
 import XCTest
 
 /// The batcher gives each query the vector a direct call gives, and batches queries that arrive together.
-final class QueryBatcherTests: XCTestCase {
+final class QueryBatcherTests: TimedTestCase {
     func testBatchedVectorsMatchDirectOnesAndCallsAreShared() async throws {
         let embedder = try WebFixtures.embedder()
         let names = ["chelsea.png", "coffee.png", "astronaut.png", "rocket.jpg", "china.jpg", "flower.jpg"]

@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
 @testable import Web
+import TestSupport
 import XCTest
 
 /// Query parameters, multipart headers and HTML escaping, without a server.
-final class RequestParsingTests: XCTestCase {
+final class RequestParsingTests: TimedTestCase {
     let keys: Set<String> = ["gender", "articleType"]
 
     func parse(_ pairs: [(String, String)]) throws -> SearchParameters {

@@ -3,10 +3,11 @@ import Hummingbird
 import HummingbirdTesting
 import Service
 import Web
+import TestSupport
 import XCTest
 
 /// `POST /api/search`: multipart and raw bodies, k, filters, crop, and every error.
-final class SearchRouteTests: XCTestCase {
+final class SearchRouteTests: TimedTestCase {
     func testMultipartSearchFindsTheProductItselfFirst() async throws {
         let service = try await WebFixtures.fashionCatalog()
         let query = try await WebFixtures.productImage(service, id: "test-7")

@@ -1,9 +1,10 @@
 import Foundation
 import Web
+import TestSupport
 import XCTest
 
 /// CPU-heavy steps run on the pool's own threads, also after an `await` inside them.
-final class WorkerPoolTests: XCTestCase {
+final class WorkerPoolTests: TimedTestCase {
     func testWorkRunsOnThePoolThreads() async throws {
         let pool = WorkerPool(threads: 2, name: "test-pool")
         let names = try await withThrowingTaskGroup(of: [String].self) { group in
