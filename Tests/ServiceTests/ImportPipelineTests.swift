@@ -102,7 +102,7 @@ final class ImportPipelineTests: TimedTestCase {
     func testItemSignaturesAreStoredBesideTheVectorsAndAddedToAnExistingCatalog() async throws {
         let (folder, store, pipeline) = try makeCatalog()
         _ = try await pipeline(false).run(source: FolderSource(root: folder))
-        let none = try await store.loadVectors(modelKey: ItemSignature.storeKey)
+        let none = try await store.itemSignatures()
         XCTAssertEqual(none.count, 0)
         var options = ImportOptions()
         options.itemSignatures = true
@@ -110,12 +110,14 @@ final class ImportPipelineTests: TimedTestCase {
         // The products are unchanged but lack signatures: they are processed again, once.
         let signed = try await ImportPipeline(store: store, embedder: embedder, options: options).run(source: FolderSource(root: folder))
         XCTAssertEqual(signed.indexed, 3)
-        let signatures = try await store.loadVectors(modelKey: ItemSignature.storeKey)
-        XCTAssertEqual(signatures.ids, ["cats/chelsea", "coffee", "people/astronaut"])
-        XCTAssertEqual(signatures.dimension, ItemSignature.dimension)
+        let signatures = try await store.itemSignatures()
+        XCTAssertEqual(signatures.map(\.productID), ["cats/chelsea", "coffee", "people/astronaut"])
+        XCTAssertTrue(signatures.allSatisfy { $0.values.count == ItemSignature.dimension })
+        let stats = try await store.stats()
+        XCTAssertEqual(Set(stats.vectorsByModelKey.keys), [embedder.modelKey], "signatures are not vectors of a model")
         // From the whole image at its own aspect, not the model's crop.
         let expected = try XCTUnwrap(embedder.productSignature(EncodedImage(contentsOf: folder.appendingPathComponent("coffee.png"))))
-        let stored = Array(signatures.vector(at: 1))
+        let stored = signatures[1].values
         XCTAssertGreaterThan(zip(stored, expected).reduce(0) { $0 + $1.0 * $1.1 }, 0.999)
         let again = try await ImportPipeline(store: store, embedder: embedder, options: options).run(source: FolderSource(root: folder))
         XCTAssertEqual(again.unchanged, 3)

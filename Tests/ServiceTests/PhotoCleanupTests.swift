@@ -169,7 +169,7 @@ final class PhotoCleanupTests: TimedTestCase {
         _ = try await service.remove(ids: ["copy-of-4"])
         let afterRemoval = try await service.search(image: photo, request: request)
         XCTAssertFalse(afterRemoval.results.contains { $0.product.id == "copy-of-4" })
-        let storedSignatures = try await store.loadVectors(modelKey: ItemSignature.storeKey)
+        let storedSignatures = try await store.itemSignatures()
         XCTAssertEqual(storedSignatures.count, 40)
         request.filters = ["articleType": ["Trouser"]]
         let filtered = try await service.search(image: photo, request: request)

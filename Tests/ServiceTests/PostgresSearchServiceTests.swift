@@ -3,6 +3,7 @@ import Embedding
 import Foundation
 import Imaging
 import PostgresCatalog
+import Search
 import Service
 import TestSupport
 import XCTest
@@ -52,6 +53,20 @@ final class PostgresSearchServiceTests: TimedTestCase {
             XCTFail("unknown product answered")
         } catch let error as QueryError {
             XCTAssertEqual(error, .unknownProduct("nope"))
+        }
+
+        // Ranking steps that run in memory are refused on a catalog searched in PostgreSQL, never ignored.
+        for (name, change) in [("qe", { (r: inout SearchRequest) in r.expansion = QueryExpansion(depth: 5) }),
+                                ("consensus", { (r: inout SearchRequest) in r.consensus = 10 }),
+                                ("space=tuned", { (r: inout SearchRequest) in r.space = .tuned })] {
+            var request = SearchRequest(k: 3)
+            change(&request)
+            do {
+                _ = try await service.similar(to: "cat", request: request)
+                XCTFail("\(name) was accepted on PostgreSQL")
+            } catch let error as QueryError {
+                XCTAssertTrue(error.description.hasPrefix(name) && error.description.contains("PostgreSQL"), error.description)
+            }
         }
 
         try await service.add(Product(id: "cat-2", title: "Chelsea again", attributes: ["colour": "brown"]), image: photo("chelsea.webp"))
