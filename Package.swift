@@ -52,6 +52,8 @@ let package = Package(
             "Catalog", .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .target(name: "Search", dependencies: ["Catalog", "VectorKernels", "CLinearAlgebra"]),
+        // Benchmark drivers of the search layer (`lookalike bench search|fill`), kept out of the library itself.
+        .target(name: "SearchBenchmarks", dependencies: ["Search", "Catalog"]),
         .target(name: "Service", dependencies: ["Imaging", "Embedding", "Catalog", "Search"]),
         .target(name: "Web", dependencies: [
             "Imaging", "Embedding", "Catalog", "Search", "Service",
@@ -59,7 +61,7 @@ let package = Package(
             .product(name: "MultipartKit", package: "multipart-kit"),
         ], resources: [.copy("Public")]),
         .executableTarget(name: "LookalikeCLI", dependencies: [
-            "Imaging", "Embedding", "Catalog", "PostgresCatalog", "Search", "Service", "Web",
+            "Imaging", "Embedding", "Catalog", "PostgresCatalog", "Search", "SearchBenchmarks", "Service", "Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -68,7 +70,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["TestSupport", "Embedding", "Imaging"]),
         .testTarget(name: "CatalogTests", dependencies: ["TestSupport", "Catalog", "PostgresCatalog", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SearchTests", dependencies: ["TestSupport", "Search", "Catalog"]),
+        .testTarget(name: "SearchTests", dependencies: ["TestSupport", "Search", "SearchBenchmarks", "Catalog"]),
         .testTarget(name: "ServiceTests", dependencies: ["TestSupport", "Service", "Catalog", "PostgresCatalog", "Search", "Embedding", "Imaging"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "LookalikeCLI", "Catalog"]),
         .testTarget(name: "WebTests", dependencies: [

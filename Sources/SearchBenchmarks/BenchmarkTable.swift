@@ -1,3 +1,4 @@
+import Search
 import Foundation
 
 /// Plain-text tables and number formatting shared by the benchmark result types.

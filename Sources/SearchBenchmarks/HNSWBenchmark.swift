@@ -1,3 +1,4 @@
+import Search
 import Foundation
 
 /// Measures `HNSWIndex` on synthetic clustered vectors: build time, memory, one-core latency and recall@10

@@ -1,3 +1,4 @@
+import Search
 import Foundation
 
 /// One line of the HNSW benchmark: an engine, a size, one efSearch setting, and what was measured.

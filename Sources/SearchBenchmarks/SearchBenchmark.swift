@@ -1,3 +1,4 @@
+import Search
 import Foundation
 
 /// Measures exact search on synthetic clustered vectors: latency, throughput, memory and recall per storage.

@@ -1,3 +1,4 @@
+import Search
 import Foundation
 
 /// One line of a search benchmark: an engine, a storage, a size, and what was measured.

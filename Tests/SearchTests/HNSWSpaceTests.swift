@@ -1,6 +1,7 @@
 import TestSupport
 import XCTest
 @testable import Search
+import SearchBenchmarks
 
 /// The C dot-product kernels behind `HNSWFloat32Space` and `HNSWFloat16Space` against plain double sums
 /// of the stored (decoded) rows, for every entry point: query · row, four rows at once, row · row.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Search
+import SearchBenchmarks
 
 /// Clustered, normalised test data and its exact answers, for the HNSW tests.
 struct HNSWFixture {

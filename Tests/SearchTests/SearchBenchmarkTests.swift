@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 @testable import Search
+import SearchBenchmarks
 
 final class SearchBenchmarkTests: TimedTestCase {
     func testSyntheticVectorsAreDeterministicNormalisedAndClustered() {

@@ -1,10 +1,14 @@
 /// Keeps the `k` highest-keyed rows seen so far in a binary min-heap; ties keep the lower row.
-struct TopK {
-    let k: Int
-    private(set) var keys: [Float] = []
-    private(set) var rows: [Int] = []
+public struct TopK: Sendable {
+    /// How many rows are kept.
+    public let k: Int
+    /// The kept keys, in heap order.
+    public private(set) var keys: [Float] = []
+    /// The kept rows, in heap order.
+    public private(set) var rows: [Int] = []
 
-    init(k: Int) {
+    /// An empty heap for the `k` best rows.
+    public init(k: Int) {
         self.k = max(0, k)
         keys.reserveCapacity(self.k)
         rows.reserveCapacity(self.k)
@@ -12,11 +16,11 @@ struct TopK {
 
     /// The key a candidate must beat once the heap is full (−∞ before).
     @inline(__always)
-    var threshold: Float { keys.count < k ? -.infinity : keys[0] }
+    public var threshold: Float { keys.count < k ? -.infinity : keys[0] }
 
     /// Offers a candidate.
     @inline(__always)
-    mutating func push(_ key: Float, row: Int) {
+    public mutating func push(_ key: Float, row: Int) {
         if keys.count < k {
             keys.append(key)
             rows.append(row)
@@ -29,12 +33,12 @@ struct TopK {
     }
 
     /// Offers every entry of another heap.
-    mutating func merge(_ other: TopK) {
+    public mutating func merge(_ other: TopK) {
         for index in other.keys.indices { push(other.keys[index], row: other.rows[index]) }
     }
 
     /// (key, row) pairs, best first.
-    func sorted() -> [(key: Float, row: Int)] {
+    public func sorted() -> [(key: Float, row: Int)] {
         zip(keys, rows).map { (key: $0.0, row: $0.1) }
             .sorted { Self.better($0.key, $0.row, than: $1.key, $1.row) }
     }

@@ -7,7 +7,7 @@ import Dispatch
 /// is safe because of how every caller splits its work: part `p` reads shared inputs and writes only the
 /// rows it owns (`stride(from: p, to: count, by: parts)`, or its own slot of a results array), so no two
 /// parts touch the same memory, and `concurrentPerform` returns only after the last part finished.
-func parallelParts(_ parts: Int, _ body: (Int) -> Void) {
+public func parallelParts(_ parts: Int, _ body: (Int) -> Void) {
     guard parts > 1 else {
         if parts == 1 { body(0) }
         return

@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Foundation
 import Search
+import SearchBenchmarks
 
 /// `lookalike bench fill`: writes synthetic products into a catalog, for database benchmarks at sizes no
 /// image set here reaches (1M products), and reports the import throughput.

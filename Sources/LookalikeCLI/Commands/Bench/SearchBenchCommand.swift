@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Search
+import SearchBenchmarks
 
 /// `lookalike bench search`: exact and HNSW search on synthetic clustered vectors. `bench/compare_search.sh`
 /// runs faiss on the same vectors in the same run.
