@@ -1,0 +1,32 @@
+import Catalog
+import Search
+
+/// Where a catalog's vectors are searched; one implementation per backend, and `SearchService` runs the
+/// same query pipeline (photo → views → vector → ranking → products) over either:
+/// `InMemoryBackend` holds a SQLite catalog's vectors in an exact or HNSW index, with the tuned space,
+/// query expansion, label consensus and item verification; `DatabaseBackend` searches PostgreSQL +
+/// pgvector in the database. An option a backend cannot honour is an error, never ignored.
+public protocol QueryBackend: Sendable {
+    /// Exact or HNSW, as resolved for this catalog.
+    var indexKind: VectorIndexKind { get }
+    /// Products searchable now.
+    var count: Int { get }
+    /// The catalog-tuned similarity, when this backend ranks in the tuned space.
+    var tuning: TunedSimilarity? { get }
+    /// Exact-item verification of photo queries, when the catalog has item signatures.
+    var verification: ItemVerification? { get }
+
+    /// Throws for a request this backend cannot answer as asked.
+    func checkSupported(_ request: SearchRequest) throws
+    /// The request's `k` best product ids for a raw `vector`, ranked in `space` with `expansion` and `consensus`.
+    func nearest(_ vector: [Float], request: SearchRequest, space: SimilaritySpace, expansion: QueryExpansion?,
+                 consensus: LabelConsensus?) async throws -> [(id: String, score: Float)]
+    /// The request's `k` best product ids for a photo's raw vector and item signatures (`ItemVerification`).
+    func verified(_ vector: [Float], signatures: [[Float]], request: SearchRequest) throws -> [(id: String, score: Float)]
+    /// The stored vector of a product, nil when it has none.
+    func vector(for id: String) async throws -> [Float]?
+    /// Makes a product just stored searchable (with its item signature, when the catalog keeps them).
+    func added(_ product: Product, vector: [Float], signature: [Float]?)
+    /// Forgets products just removed from the store.
+    func removed(_ ids: [String])
+}
