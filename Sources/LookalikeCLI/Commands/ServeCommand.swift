@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How vectors are held in memory: int8 (with a scale per vector: the fastest scan), f16 or f32. HNSW holds int8 as f16.")
     var storage: VectorStorage = QueryDefaults.storage
 
-    @Option(help: "Score: cosine (the default) or euclidean.")
+    @Option(help: ArgumentHelp("Score: cosine (the default) or euclidean (for comparisons).", visibility: .hidden))
     var metric: VectorMetric = QueryDefaults.metric
 
     @Option(help: ArgumentHelp("exact, hnsw (kept in <db>.hnsw) or auto (hnsw from \(VectorIndexKind.autoThreshold) products).", valueName: "kind"))

@@ -12,13 +12,14 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Inference threads (0 = all cores).")
     var threads: Int = 0
 
-    @Option(name: .long, help: "Pooling of the feature map: avg, max, gem or gem:P (default: the model's).")
-    var pool: String?
+    // Descriptor variants for comparing models (docs/benchmarks.md): hidden, since the defaults are the product's.
+    @Option(name: .long, help: ArgumentHelp("Pooling of the feature map: avg, max, gem or gem:P (default: the model's).", visibility: .hidden))
+    var pool: Pooling?
 
-    @Option(name: .long, help: "Feature layers pooled beside the head: final (the head alone), all, or names from the model's manifest (default: the model's).")
-    var layers: String?
+    @Option(name: .long, help: ArgumentHelp("Feature layers pooled beside the head: final (the head alone), all, or names from the model's manifest (default: the model's).", visibility: .hidden))
+    var layers: LayerSelection?
 
-    @Flag(name: .long, help: "Catalog vectors are the mean of each product image's and its mirror image's (twice the model work when indexing, none per query). Give it to every command on that catalog: it is part of the model key.")
+    @Flag(name: .long, help: ArgumentHelp("Catalog vectors are the mean of each product image's and its mirror image's (twice the model work when indexing, none per query). Give it to every command on that catalog: it is part of the model key.", visibility: .hidden))
     var mirrorCatalog = false
 
     /// Embedder options from the command line.
@@ -28,8 +29,8 @@ struct ModelOptions: ParsableArguments {
         options.precision = precision
         options.threads = threads
         options.mirrorCatalog = mirrorCatalog
-        if let pool { options.pooling = try Pooling(parsing: pool) }
-        if let layers { options.layers = try LayerSelection(parsing: layers) }
+        options.pooling = pool
+        options.layers = layers
         return options
     }
 
@@ -40,3 +41,13 @@ struct ModelOptions: ParsableArguments {
 }
 
 extension Precision: ExpressibleByArgument {}
+
+extension Pooling: ExpressibleByArgument {
+    /// Parses `avg`, `max`, `gem` or `gem:P`.
+    public init?(argument: String) { try? self.init(parsing: argument) }
+}
+
+extension LayerSelection: ExpressibleByArgument {
+    /// Parses `final`, `all` or layer names joined by commas.
+    public init?(argument: String) { try? self.init(parsing: argument) }
+}

@@ -11,7 +11,7 @@ struct SearchOptions: ParsableArguments {
     @Option(name: .customLong("where"), help: ArgumentHelp("Metadata filter KEY=VALUE; repeat for more (AND across keys, OR within one key).", valueName: "key=value"))
     var filters: [String] = []
 
-    @Option(name: .long, help: "Score: cosine (the default) or euclidean (the original design's distance).")
+    @Option(name: .long, help: ArgumentHelp("Score: cosine (the default) or euclidean (the original design's distance, for comparisons).", visibility: .hidden))
     var metric: VectorMetric = QueryDefaults.metric
 
     @Option(name: .long, help: "How vectors are held in memory: int8 (with a scale per vector: the fastest scan), f16 or f32 (exact scores). HNSW holds int8 as f16.")
