@@ -17,6 +17,7 @@ APT_PACKAGES=(
   sqlite3                                           # inspecting catalogs
   postgresql-15 postgresql-server-dev-15            # PostgreSQL for the tests and `make pg-start` (scripts/pg)
   build-essential                                   # compiling pgvector for it (scripts/pg/install-pgvector.sh)
+  qemu-user                                         # running that pgvector on an emulated AVX2-only CPU (pg.sh avx2-check)
   curl                                              # HTTP client the live-server tests and the demo use
   wrk                                               # load generator of bench/load_search.py
   chromium chromium-driver                          # real-browser tests of the web page

@@ -10,7 +10,8 @@
 # pgvector's Makefile compiles with -march=native by default: a build made on an AVX-512 machine then
 # dies with SIGILL (Illegal instruction) on an AVX2-only one. Built with OPTFLAGS="", the library is
 # plain x86-64 code and pgvector chooses its FMA, F16C and AVX-512 code paths itself at run time
-# (cpuid). The check at the end refuses a library whose AVX-512 code sits outside those paths.
+# (cpuid). The checks at the end refuse a library whose AVX-512 code sits outside those paths, and run
+# every pgvector operation the product uses on an emulated AVX2-only CPU (`pg.sh avx2-check`, qemu).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 VERSION=0.8.0
@@ -70,3 +71,5 @@ portable "pgvector-$VERSION/vector.so" || die "the build is not portable"
 $SUDO make -s -C "pgvector-$VERSION" PG_CONFIG="$PG_CONFIG" with_llvm=no install >>build.log 2>&1 \
   || { tail -20 build.log >&2; die "installing pgvector failed (log: $WORK/build.log)"; }
 say "installed into $PKGLIB"
+# The same operations on an emulated AVX2-only CPU: the build must not crash such servers.
+bash "$ROOT/scripts/pg/pg.sh" avx2-check

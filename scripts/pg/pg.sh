@@ -9,6 +9,7 @@
 #   scripts/pg/pg.sh stop     stop both and delete their data (idempotent)
 #   scripts/pg/pg.sh env      print the env file: LOOKALIKE_TEST_POSTGRES_URL, ..._REPLICA_URL
 #   scripts/pg/pg.sh status   exit 0 when both answer
+#   scripts/pg/pg.sh avx2-check   run the pgvector operations on an emulated AVX2-only CPU (see avx2_check)
 #
 # PostgreSQL refuses to run as root, so as root the servers run as the user lookalike-pg (created if
 # missing). Data lives in a temporary folder named after this checkout, so two checkouts never meet:
@@ -52,6 +53,39 @@ its vector.so does not run on this CPU; rebuild it portably with scripts/pg/inst
   fi
 }
 
+ensure_user() {
+  if [ "$(id -u)" -eq 0 ] && ! id "$PG_USER" >/dev/null 2>&1; then
+    say "creating the unprivileged user $PG_USER"
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_USER"
+  fi
+}
+
+# Runs scripts/pg/smoke-single-user.sql in a throw-away single-user PostgreSQL under qemu emulating an
+# AMD EPYC Milan (AVX2, FMA, F16C; no AVX-512, which qemu answers with SIGILL): an AVX-512 instruction
+# that pgvector uses without checking the CPU kills the backend here, whatever CPU this machine has.
+avx2_check() {
+  command -v qemu-x86_64 >/dev/null || die "qemu-x86_64 is missing (Debian package qemu-user)"
+  check_install
+  ensure_user
+  local work; work=$(mktemp -d "${TMPDIR:-/tmp}/lookalike-avx2.XXXXXX")
+  trap 'rm -rf "$work"' RETURN
+  # The emulation must refuse AVX-512, or the check proves nothing.
+  printf 'int main(void) { __asm__ volatile("vpxorq %%%%zmm1, %%%%zmm1, %%%%zmm1" ::: "xmm1"); return 0; }\n' > "$work/probe.c"
+  cc "$work/probe.c" -o "$work/probe" || die "cannot compile the AVX-512 probe"
+  if sh -c 'qemu-x86_64 -cpu EPYC-Milan "$1"' _ "$work/probe" 2>/dev/null; then die "qemu runs AVX-512 code as EPYC-Milan: the check would prove nothing"; fi
+  cp "$ROOT/scripts/pg/smoke-single-user.sql" "$work/smoke.sql"
+  [ "$(id -u)" -eq 0 ] && chown -R "$PG_USER" "$work"
+  chmod 755 "$work"
+  as_pg "$PG_BIN/initdb" -D "$work/data" -U "$DB_USER" --auth=trust >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log" >&2; die "initdb failed"; }
+  local status=0
+  as_pg qemu-x86_64 -cpu EPYC-Milan "$PG_BIN/postgres" --single -j -D "$work/data" postgres <"$work/smoke.sql" >"$work/out.log" 2>&1 || status=$?
+  if [ "$status" -ne 0 ] || grep -qE 'ERROR|FATAL' "$work/out.log" || ! grep -q 'hnsw_filtered_scan = "5"' "$work/out.log"; then
+    grep -E 'ERROR|FATAL|signal|Illegal' "$work/out.log" >&2 || tail -5 "$work/out.log" >&2
+    die "pgvector failed on an emulated AVX2-only CPU (exit $status): it would crash such servers"
+  fi
+  say "pgvector runs every operation the product uses on an emulated AVX2-only CPU (EPYC-Milan)"
+}
+
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -77,10 +111,7 @@ start() {
   fi
   stop  # half-started leftovers
   check_install
-  if [ "$(id -u)" -eq 0 ] && ! id "$PG_USER" >/dev/null 2>&1; then
-    say "creating the unprivileged user $PG_USER"
-    useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_USER"
-  fi
+  ensure_user
   mkdir -p "$STATE/run"
   [ "$(id -u)" -eq 0 ] && chown -R "$PG_USER" "$STATE"
   chmod 755 "$STATE"
@@ -152,5 +183,6 @@ case "${1:-}" in
   stop) stop ;;
   env) [ -f "$ENV_FILE" ] || die "not started (run: $0 start)"; cat "$ENV_FILE" ;;
   status) running "$STATE/primary" && running "$STATE/replica" ;;
-  *) echo "usage: $0 start|stop|env|status" >&2; exit 2 ;;
+  avx2-check) avx2_check ;;
+  *) echo "usage: $0 start|stop|env|status|avx2-check" >&2; exit 2 ;;
 esac
