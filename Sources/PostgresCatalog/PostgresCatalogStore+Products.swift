@@ -31,10 +31,15 @@ extension PostgresCatalogStore {
         return ids.compactMap { found[$0] }
     }
 
-    /// Removes products with their attributes and vectors; returns how many existed.
+    /// Removes products with their attributes and vectors; returns how many existed. A thousand ids per
+    /// statement, so pruning a large catalog stays within each statement's deadline.
     public func remove(ids: [String]) async throws -> Int {
-        guard !ids.isEmpty else { return 0 }
-        return try await query("removing products", "DELETE FROM products WHERE id = ANY(\(ids)::text[]) RETURNING 1").count
+        var removed = 0
+        for start in stride(from: 0, to: ids.count, by: 1000) {
+            let chunk = Array(ids[start ..< min(start + 1000, ids.count)])
+            removed += try await query("removing products", "DELETE FROM products WHERE id = ANY(\(chunk)::text[]) RETURNING 1").count
+        }
+        return removed
     }
 
     /// Every product id, sorted by code point (as SQLite sorts them, whatever the database's collation).

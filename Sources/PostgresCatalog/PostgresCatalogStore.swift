@@ -135,46 +135,66 @@ public final class PostgresCatalogStore: CatalogStore, DatabaseVectorSearch, @un
     }
 
     /// Runs `body` in one transaction on a primary connection: committed if it returns, rolled back if it
-    /// throws. A `bulk` transaction (a graph build, a whole model's vectors) may run for `url.bulkTimeout`.
+    /// throws. The whole transaction has `url.transactionDeadline` (a `bulk` one — a graph build, a whole
+    /// model's vectors — `url.bulkTimeout`); past it the connection is closed, so the server rolls the
+    /// transaction back, and work whose caller gave up is never committed.
     func transaction<T: Sendable>(_ operation: String, bulk: Bool = false,
                                   _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let logger = self.logger
         let client = self.client
-        let limit = bulk ? url.bulkTimeout : url.statementDeadline
+        let limit = bulk ? url.bulkTimeout : url.transactionDeadline
         let timeout = bulk ? "SET LOCAL statement_timeout = \(Int(url.bulkTimeout.components.seconds) * 1000)" : nil
-        return try await guarded(operation, on: client, retry: false, limit: limit) {
+        let leased = LeasedConnection()
+        return try await guarded(operation, on: client, retry: false, limit: limit, onExpiry: { leased.close() }) {
             try await client.withConnection { connection in
+                leased.set(connection)
+                defer { leased.set(nil) }
                 try await connection.query("BEGIN", logger: logger)
                 do {
                     if let timeout { try await connection.query(PostgresQuery(unsafeSQL: timeout), logger: logger) }
                     let value = try await body(connection)
+                    try Task.checkCancellation()  // the caller gave up: roll back instead
                     try await connection.query("COMMIT", logger: logger)
                     return value
                 } catch {
-                    // Never on a closed connection: PostgresNIO would wait forever for that statement's answer.
-                    if !connection.isClosed {
-                        _ = try? await withDeadline(.seconds(5), expired: { CancellationError() }) {
-                            try await connection.query("ROLLBACK", logger: logger)
-                        }
-                    }
+                    await Self.rollBack(connection, logger: logger)
                     throw error
                 }
             }
         }
     }
 
-    /// Runs `body` against `client`'s server within `limit`, wording any failure as a failed `operation` on that
-    /// server. With `retry`, a transient failure (dropped connection, server restarting or in recovery, a
-    /// replica's conflict with recovery) is tried again after a short pause while the deadline allows.
+    /// Ends a failed transaction so the connection can go back to the pool: ROLLBACK, within 5 s, from a task
+    /// that is not cancelled; when that cannot be done (the connection is closed, the caller was cancelled,
+    /// the server does not answer), the connection is closed instead and the server rolls back by itself.
+    /// (Never a statement on a closed connection: PostgresNIO would wait forever for its answer.)
+    static func rollBack(_ connection: PostgresConnection, logger: Logger) async {
+        guard !connection.isClosed else { return }
+        let rolledBack = await Task {
+            (try? await withDeadline(.seconds(5), expired: { CancellationError() }) {
+                try await connection.query("ROLLBACK", logger: logger)
+                return true
+            }) ?? false
+        }.value
+        if !rolledBack || Task.isCancelled { try? await connection.close() }
+    }
+
+    /// Runs `body` against `client`'s server within `limit` (retries included), wording any failure as a
+    /// failed `operation` on that server; `onExpiry` runs when the deadline passes. With `retry`, a transient
+    /// failure (dropped connection, server restarting or in recovery, a replica's conflict with recovery) is
+    /// tried again after a short pause while the deadline allows.
     func guarded<T: Sendable>(_ operation: String, on client: PostgresClient, retry: Bool, limit: Duration,
+                              onExpiry: (@Sendable () -> Void)? = nil,
                               _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let server = client === reader && readURL != nil ? readURL ?? url : url
         let started = ContinuousClock.now
         var attempt = 0
         while true {
             do {
-                return try await withDeadline(limit, expired: {
-                    CatalogStoreError.database(operation: operation, reason: "\(server) did not answer within \(Self.seconds(limit)) "
+                let left = limit - (ContinuousClock.now - started)
+                return try await withDeadline(left, expired: {
+                    onExpiry?()
+                    return CatalogStoreError.database(operation: operation, reason: "\(server) did not answer within \(Self.seconds(limit)) "
                         + "(is it running, reachable and out of recovery?)")
                 }, body)
             } catch let error as CatalogStoreError {
@@ -204,6 +224,19 @@ extension PostgresConnection {
     @discardableResult
     func rows(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {
         try await self.query(query, logger: logger).collect()
+    }
+}
+
+/// The connection a transaction is running on, so its deadline can close it.
+final class LeasedConnection: Sendable {
+    private let connection = Mutex<PostgresConnection?>(nil)
+
+    func set(_ leased: PostgresConnection?) { connection.withLock { $0 = leased } }
+
+    /// Closes the connection, if one is leased: its statement ends and the server rolls the transaction back.
+    func close() {
+        guard let leased = connection.withLock({ $0 }) else { return }
+        let _: EventLoopFuture<Void> = leased.close()
     }
 }
 

@@ -45,7 +45,7 @@ smoke() {  # smoke PORT NAME LOG
   if ! out=$(as_pg "$PG_BIN/psql" -w -X -q -h "$STATE/run" -p "$1" -U "$DB_USER" -d "$DB_NAME" -f - 2>&1 \
       < "$ROOT/scripts/pg/smoke.sql"); then
     printf '%s\n' "$out" >&2
-    local crash; crash=$(grep -E 'terminated by signal|was terminated' "$3" | tail -3)
+    local crash; crash=$(grep -E 'terminated by signal|was terminated' "$3" | tail -3 || true)
     [ -z "$crash" ] || die "pgvector crashed the $2 server's backend during scripts/pg/smoke.sql:
 $crash
 its vector.so does not run on this CPU; rebuild it portably with scripts/pg/install-pgvector.sh"

@@ -48,9 +48,10 @@ struct EvalCommand: AsyncParsableCommand {
         guard service.count > 0 else {
             throw ValidationError("the catalog \(catalog.displayName) has no vectors for \(service.embedder.modelKey); index it with the same --model/--pool/--layers first")
         }
-        let evaluated = try await labelledQueries(service: service)
-        let counts = Dictionary(try await service.store.facets(keys: [label], limit: 100_000).flatMap(\.values).map { ($0.value, $0.count) },
-                                uniquingKeysWith: +)
+        // Only products with a vector of this model can be found: they are the relevant ones and the queries.
+        let searchable = try await service.store.products(ids: Array(service.store.contentHashes(modelKey: service.embedder.modelKey).keys))
+        let counts = Dictionary(searchable.compactMap { $0.attributes[label] }.map { ($0, 1) }, uniquingKeysWith: +)
+        let evaluated = try await labelledQueries(service: service, searchable: searchable)
         let photos = queries != nil || shopper != nil
         for cleanup in photos ? cleanup : [QueryDefaults.cleanup] {
             var request = try searchOptions.request()
@@ -83,28 +84,31 @@ struct EvalCommand: AsyncParsableCommand {
         }
     }
 
-    /// The queries: the photos of --queries or --shopper, or the catalog's labelled products.
-    func labelledQueries(service: SearchService) async throws -> [QualityEvaluation.Query] {
-        let label = self.label, limits = service.embedder.options.limits
+    /// The queries: the photos of --queries or --shopper (of products the catalog can return), or the
+    /// catalog's labelled `searchable` products.
+    func labelledQueries(service: SearchService, searchable: [Product]) async throws -> [QualityEvaluation.Query] {
+        let label = self.label, limits = service.embedder.options.limits, cap = limit ?? .max
         var found: [QualityEvaluation.Query] = []
         if let shopper {
-            for photo in try ShopperPhotos(folder: URL(fileURLWithPath: shopper), label: label).photos.prefix(limit ?? .max) {
+            let known = Set(searchable.map(\.id))
+            let photos = try ShopperPhotos(folder: URL(fileURLWithPath: shopper), label: label).photos
+            let kept = photos.filter { known.contains($0.productID) }
+            if kept.count < photos.count {
+                printError("lookalike: \(photos.count - kept.count) of \(photos.count) photos show products this catalog does not hold; left out")
+            }
+            for photo in kept.prefix(cap) {
                 found.append(.init(name: photo.url.lastPathComponent, input: .photo { try EncodedImage(contentsOf: photo.url, limits: limits) },
                                    label: photo.label, item: photo.productID))
             }
         } else if let queries {
             for case .item(let item) in try Catalog.source(for: queries).items() {
-                guard found.count < limit ?? .max else { break }
+                guard found.count < cap else { break }
                 found.append(.init(name: item.id, input: .photo { try item.encodedImage(limits: limits) }, label: item.attributes[label]))
             }
         } else {
-            let ids = try await service.store.allProductIDs()
-            for start in stride(from: 0, to: ids.count, by: 1000) where found.count < limit ?? .max {
-                for product in try await service.store.products(ids: Array(ids[start ..< min(start + 1000, ids.count)]))
-                where found.count < limit ?? .max {
-                    guard let value = product.attributes[label] else { continue }
-                    found.append(.init(name: product.id, input: .product(id: product.id), label: value))
-                }
+            for product in searchable.sorted(by: { $0.id < $1.id }) where found.count < cap {
+                guard let value = product.attributes[label] else { continue }
+                found.append(.init(name: product.id, input: .product(id: product.id), label: value))
             }
         }
         guard !found.isEmpty else { throw ValidationError("no queries to evaluate (none has a '\(label)' label, or the source is empty)") }
@@ -115,16 +119,15 @@ struct EvalCommand: AsyncParsableCommand {
     static func method(service: SearchService, request: SearchRequest, photos: Bool) -> String {
         var parts = ["\(service.embedder.manifest.name) \(service.embedder.descriptorSummary)", service.metric.rawValue,
                      "\(service.indexKind.rawValue) index"]
-        let space = (try? service.space(for: request, fromProduct: !photos)) ?? .raw
-        if space == .tuned, let tuning = service.tuning {
-            parts.append("tuned(\(tuning.label), \(tuning.outputDimension)-d)")
-        } else {
-            parts.append("raw")
+        if let ranking = try? service.ranking(for: request, fromProduct: !photos) {
+            if ranking.space == .tuned, let tuning = service.tuning {
+                parts.append("tuned(\(tuning.label), \(tuning.outputDimension)-d)")
+            } else {
+                parts.append("raw")
+            }
+            if let expansion = ranking.expansion { parts.append("αQE(\(expansion.depth))") }
+            if let consensus = ranking.consensus { parts.append("consensus(\(consensus.neighbours))") }
         }
-        let expansion = request.expansion?.depth ?? (space == .tuned ? 10 : 0)
-        if expansion > 0 { parts.append("αQE(\(expansion))") }
-        let consensus = request.consensus ?? (space == .tuned ? 10 : 0)
-        if consensus > 0 { parts.append("consensus(\(consensus))") }
         parts.append(photos ? "photos, cleanup \(request.cleanup ?? QueryDefaults.cleanup)" : "more like this")
         return parts.joined(separator: ", ")
     }

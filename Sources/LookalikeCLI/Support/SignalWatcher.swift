@@ -30,15 +30,20 @@ final class SignalWatcher: Sendable {
 private final class StopRequests: Sendable {
     private let seen = Atomic(false)
 
+    /// Ends the process at once with status 130, whatever other threads are doing: the message goes
+    /// straight to file descriptor 2, and `_exit` runs no exit handlers or static destructors (the model
+    /// runtime's could wait on threads that are busy).
+    static func end(_ message: String) -> Never {
+        let line = Array((message + "\n").utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        _exit(130)
+    }
+
     func received(grace: Duration, onFirst: @Sendable () -> Void) {
-        guard seen.exchange(true, ordering: .acquiringAndReleasing) == false else {
-            printError("lookalike: stopped")
-            exit(130)
-        }
+        guard seen.exchange(true, ordering: .acquiringAndReleasing) == false else { Self.end("lookalike: stopped") }
         onFirst()
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(Int(grace.components.seconds))) {
-            printError("lookalike: still busy \(grace.components.seconds) s after the stop request; exiting")
-            exit(130)
+            Self.end("lookalike: still busy \(grace.components.seconds) s after the stop request; exiting")
         }
     }
 }

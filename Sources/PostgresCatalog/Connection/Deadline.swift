@@ -15,6 +15,7 @@ func withDeadline<T: Sendable>(_ limit: Duration, expired: @escaping @Sendable (
                 guard !Task.isCancelled else { return }
                 race.finish(.failure(expired()))
             }
+            race.setTimer(timer)
             race.setWorker(Task {
                 let result: Result<T, any Error>
                 do { result = .success(try await body()) } catch { result = .failure(error) }
@@ -28,11 +29,13 @@ func withDeadline<T: Sendable>(_ limit: Duration, expired: @escaping @Sendable (
 }
 
 /// The shared state of one `withDeadline` call: the caller's continuation, resumed exactly once by
-/// whichever of the body, the timer or a cancellation ends first, and the body's task, cancelled then.
+/// whichever of the body, the timer or a cancellation ends first, and the body's and the timer's tasks,
+/// both cancelled then.
 private final class DeadlineRace<T: Sendable>: Sendable {
     private struct State {
         var continuation: CheckedContinuation<T, any Error>?
         var worker: Task<Void, Never>?
+        var timer: Task<Void, Never>?
         var result: Result<T, any Error>?
         var done: Bool { result != nil }
     }
@@ -55,14 +58,23 @@ private final class DeadlineRace<T: Sendable>: Sendable {
         if finished { worker.cancel() }
     }
 
+    func setTimer(_ timer: Task<Void, Never>) {
+        let finished = state.withLock { state -> Bool in
+            state.timer = timer
+            return state.done
+        }
+        if finished { timer.cancel() }
+    }
+
     func finish(_ result: Result<T, any Error>) {
-        let (continuation, worker) = state.withLock { state -> (CheckedContinuation<T, any Error>?, Task<Void, Never>?) in
-            guard !state.done else { return (nil, nil) }
+        let (continuation, worker, timer) = state.withLock { state -> (CheckedContinuation<T, any Error>?, Task<Void, Never>?, Task<Void, Never>?) in
+            guard !state.done else { return (nil, nil, nil) }
             state.result = result
             defer { state.continuation = nil }
-            return (state.continuation, state.worker)
+            return (state.continuation, state.worker, state.timer)
         }
         worker?.cancel()
+        timer?.cancel()
         continuation?.resume(with: result)
     }
 }

@@ -39,6 +39,9 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     /// How long the client waits for an ordinary statement, connecting included: the server's
     /// `statement_timeout` and 10 s for the connection and the network.
     public var statementDeadline: Duration { statementTimeout + .seconds(10) }
+    /// How long the client waits for one ordinary transaction (a batch of products is a handful of statements,
+    /// each allowed `statementTimeout`).
+    public var transactionDeadline: Duration { statementTimeout * 4 + .seconds(10) }
     /// `statement_timeout` in the server's unit.
     var statementTimeoutMilliseconds: Int64 { statementTimeout.components.seconds * 1000 }
 

@@ -117,10 +117,9 @@ public final class SearchService: Sendable {
         guard vector.count == embedder.dimension else {
             throw QueryError.invalidParameter("vector has \(vector.count) values, the model makes \(embedder.dimension)")
         }
-        let space = try space(for: request, fromProduct: fromProduct)
-        let expansion = request.expansion ?? (space == .tuned ? QueryExpansion(depth: 10) : nil)
-        let hits = try await backend.nearest(vector, request: request, space: space, expansion: expansion,
-                                             consensus: try consensus(for: request, space: space))
+        let ranking = try ranking(for: request, fromProduct: fromProduct)
+        let hits = try await backend.nearest(vector, request: request, space: ranking.space, expansion: ranking.expansion,
+                                             consensus: ranking.consensus)
         let products = try await store.products(ids: hits.map(\.id))
         let byID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return hits.compactMap { hit in byID[hit.id].map { SearchResult(product: $0, score: hit.score) } }
@@ -143,6 +142,15 @@ public final class SearchService: Sendable {
         let products = try await store.products(ids: hits.map(\.id))
         let byID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return hits.compactMap { hit in byID[hit.id].map { SearchResult(product: $0, score: hit.score) } }
+    }
+
+    /// The ranking a request resolves to: its space, αQE and label consensus, or their defaults for the kind
+    /// of query (a catalog product on a tuned catalog: tuned space, αQE over 10, consensus of 10; a photo: raw).
+    public func ranking(for request: SearchRequest, fromProduct: Bool) throws
+        -> (space: SimilaritySpace, expansion: QueryExpansion?, consensus: LabelConsensus?) {
+        let space = try space(for: request, fromProduct: fromProduct)
+        let expansion = request.expansion ?? (space == .tuned ? QueryExpansion(depth: 10) : nil)
+        return (space, expansion.flatMap { $0.depth > 0 ? $0 : nil }, try consensus(for: request, space: space))
     }
 
     /// The label-consensus re-ranking a request asks for (default: 10 voters in the tuned space, none in the
