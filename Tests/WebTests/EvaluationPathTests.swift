@@ -14,13 +14,7 @@ import XCTest
 /// `GET /api/products/{id}/similar` ("more like this"), on a tuned catalog where the ranking has every step.
 final class EvaluationPathTests: TimedTestCase {
     func testEvaluationRanksExactlyAsTheAPIAnswers() async throws {
-        let untuned = try await WebFixtures.importFashion(limit: 300)
-        let table = try await untuned.store.loadVectors(modelKey: untuned.embedder.modelKey)
-        var parameters = TunedSimilarity.Parameters()
-        parameters.dimensions = 32
-        parameters.probeIterations = 100
-        try await CatalogTuning.fitAndStore(store: untuned.store, table: table, label: "articleType", parameters: parameters)
-        let service = try await SearchService(store: untuned.store, embedder: untuned.embedder)
+        let service = try await WebFixtures.tunedFashion(limit: 300)
         XCTAssertNotNil(service.tuning)
 
         // Photos: the products' own images and two real photos; products: "more like this".

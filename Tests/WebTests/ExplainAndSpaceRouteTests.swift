@@ -73,13 +73,7 @@ final class ExplainAndSpaceRouteTests: TimedTestCase {
     }
 
     func testMoreLikeThisUsesTheCatalogTuningOnceFitted() async throws {
-        let untuned = try await WebFixtures.importFashion(limit: 300)
-        let table = try await untuned.store.loadVectors(modelKey: untuned.embedder.modelKey)
-        var parameters = TunedSimilarity.Parameters()
-        parameters.dimensions = 32
-        parameters.probeIterations = 100
-        try await CatalogTuning.fitAndStore(store: untuned.store, table: table, label: "articleType", parameters: parameters)
-        let service = try await SearchService(store: untuned.store, embedder: untuned.embedder)
+        let service = try await WebFixtures.tunedFashion(limit: 300)
         XCTAssertEqual(service.tuning?.label, "articleType")
 
         func categoryPrecision(_ request: SearchRequest) async throws -> Double {

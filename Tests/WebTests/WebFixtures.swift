@@ -64,6 +64,17 @@ enum WebFixtures {
         return try await SearchService(store: store, embedder: embedder)
     }
 
+    /// A new catalog of the first `limit` Fashion-MNIST test images, tuned on articleType (32 dimensions).
+    static func tunedFashion(limit: Int) async throws -> SearchService {
+        let untuned = try await importFashion(limit: limit)
+        let table = try await untuned.store.loadVectors(modelKey: untuned.embedder.modelKey)
+        var parameters = TunedSimilarity.Parameters()
+        parameters.dimensions = 32
+        parameters.probeIterations = 100
+        try await CatalogTuning.fitAndStore(store: untuned.store, table: table, label: "articleType", parameters: parameters)
+        return try await SearchService(store: untuned.store, embedder: untuned.embedder)
+    }
+
     /// An empty catalog of its own, removed when the test ends.
     static func emptyCatalog(_ test: XCTestCase) async throws -> (SearchService, URL) {
         let folder = try temporaryFolder(test)

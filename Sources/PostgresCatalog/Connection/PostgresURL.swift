@@ -68,6 +68,13 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         var statementTimeout = 30, bulkTimeout = 14_400
         for item in components.queryItems ?? [] {
             let value = item.value ?? ""
+            /// The option's value as a whole number in `range`, or the error that names both.
+            func number(_ range: ClosedRange<Int>, _ unit: String = "") throws -> Int {
+                guard let n = Int(value), range.contains(n) else {
+                    throw PostgresStoreError.invalidURL(Self.redact(string), reason: "\(item.name) must be \(range.lowerBound)…\(range.upperBound)\(unit)")
+                }
+                return n
+            }
             switch item.name {
             case "sslmode":
                 guard ["disable", "prefer", "require"].contains(value) else {
@@ -75,20 +82,11 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
                 }
                 sslMode = value
             case "pool":
-                guard let n = Int(value), (1 ... 1000).contains(n) else {
-                    throw PostgresStoreError.invalidURL(Self.redact(string), reason: "pool must be 1…1000")
-                }
-                pool = n
+                pool = try number(1 ... 1000)
             case "ef_search":
-                guard let n = Int(value), (1 ... 1000).contains(n) else {
-                    throw PostgresStoreError.invalidURL(Self.redact(string), reason: "ef_search must be 1…1000")
-                }
-                efSearch = n
+                efSearch = try number(1 ... 1000)
             case "exact_filter_limit":
-                guard let n = Int(value), (0 ... 10_000_000).contains(n) else {
-                    throw PostgresStoreError.invalidURL(Self.redact(string), reason: "exact_filter_limit must be 0…10000000")
-                }
-                exactFilterLimit = n
+                exactFilterLimit = try number(0 ... 10_000_000)
             case "schema":
                 let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_")
                 guard value.count <= 63, value.allSatisfy(allowed.contains), value.first.map({ !$0.isNumber }) == true else {
@@ -96,15 +94,9 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
                 }
                 schema = value
             case "statement_timeout":
-                guard let n = Int(value), (1 ... 86_400).contains(n) else {
-                    throw PostgresStoreError.invalidURL(Self.redact(string), reason: "statement_timeout must be 1…86400 seconds")
-                }
-                statementTimeout = n
+                statementTimeout = try number(1 ... 86_400, " seconds")
             case "bulk_timeout":
-                guard let n = Int(value), (1 ... 604_800).contains(n) else {
-                    throw PostgresStoreError.invalidURL(Self.redact(string), reason: "bulk_timeout must be 1…604800 seconds")
-                }
-                bulkTimeout = n
+                bulkTimeout = try number(1 ... 604_800, " seconds")
             default:
                 throw PostgresStoreError.invalidURL(Self.redact(string), reason: "unknown option \(item.name) (known: sslmode, pool, "
                     + "ef_search, exact_filter_limit, schema, statement_timeout, bulk_timeout)")
