@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// Reads request bodies with a byte cap enforced while streaming: a body announced or found to be
 /// larger than the cap is refused (413) without being held in memory.
@@ -10,17 +11,14 @@ enum BodyReader {
         }
     }
 
-    /// The whole body, or 413 as soon as more than `limit` bytes have arrived.
+    /// The whole body, or 413 as soon as more than `limit` bytes have arrived (Hummingbird's own capped
+    /// collect, its `NIOTooManyBytesError` worded as the API's error).
     static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
         try checkDeclaredLength(request, limit: limit)
-        var collected = ByteBuffer()
-        for try await chunk in request.body {
-            guard collected.readableBytes + chunk.readableBytes <= limit else {
-                throw APIError.tooLarge(bytes: nil, limit: limit)
-            }
-            var chunk = chunk
-            collected.writeBuffer(&chunk)
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError.tooLarge(bytes: nil, limit: limit)
         }
-        return collected
     }
 }
