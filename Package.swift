@@ -67,14 +67,16 @@ let package = Package(
 
         // --- Tests, one target per layer; every test class derives from TestSupport's TimedTestCase (a time limit per test).
         .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
+        // A deterministic stand-in for the model, for tests that are not about the model.
+        .target(name: "EmbeddingTesting", dependencies: ["Embedding", "Imaging"], path: "Tests/EmbeddingTesting"),
         .testTarget(name: "ImagingTests", dependencies: ["TestSupport", "Imaging"]),
         .testTarget(name: "EmbeddingTests", dependencies: ["TestSupport", "Embedding", "Imaging"]),
         .testTarget(name: "CatalogTests", dependencies: ["TestSupport", "Catalog", "PostgresCatalog", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SearchTests", dependencies: ["TestSupport", "Search", "SearchBenchmarks", "Catalog"]),
-        .testTarget(name: "ServiceTests", dependencies: ["TestSupport", "Service", "Catalog", "PostgresCatalog", "Search", "Embedding", "Imaging"]),
+        .testTarget(name: "ServiceTests", dependencies: ["TestSupport", "EmbeddingTesting", "Service", "Catalog", "PostgresCatalog", "Search", "Embedding", "Imaging"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "LookalikeCLI", "Catalog"]),
         .testTarget(name: "WebTests", dependencies: [
-            "TestSupport", "Web", "Service", "Catalog", "Embedding", "Imaging", "Search",
+            "TestSupport", "EmbeddingTesting", "Web", "Service", "Catalog", "Embedding", "Imaging", "Search",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],

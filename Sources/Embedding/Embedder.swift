@@ -161,19 +161,6 @@ public final class Embedder: @unchecked Sendable {
         try embed([decode(image, region: region)])[0]
     }
 
-    /// Embeds images, each as the normalised mean of its own and its mirror image's vectors when `mirrorAveraged`
-    /// (one batch of twice the images).
-    public func embed(_ images: [RGBImage], mirrorAveraged: Bool) throws -> [[Float]] {
-        guard mirrorAveraged else { return try embed(images) }
-        let vectors = try embed(images + images.map { $0.mirrored() })
-        return (0..<images.count).map { meanVector(of: [vectors[$0], vectors[images.count + $0]]) }
-    }
-
-    /// Embeds catalog images the way the catalog stores them: mirror-averaged when `options.mirrorCatalog`.
-    public func embedCatalog(_ images: [RGBImage]) throws -> [[Float]] {
-        try embed(images, mirrorAveraged: options.mirrorCatalog)
-    }
-
     /// Runs the model on decoded images and returns its raw outputs (without the intermediate layers when
     /// `withLayers` is false: for callers that read only the head's feature map).
     public func infer(_ images: [RGBImage], withLayers: Bool = true) throws -> InferenceOutput {

@@ -1,5 +1,6 @@
 import Catalog
 import Embedding
+import EmbeddingTesting
 import Foundation
 import Imaging
 import Service
@@ -8,10 +9,12 @@ import XCTest
 
 /// Photo queries find the right products, filters narrow them, and the catalog changes live.
 final class SearchServiceTests: TimedTestCase {
-    /// A small catalog from a CSV manifest: three photos with categories.
-    func makeService() async throws -> SearchService {
+    /// A small catalog from a CSV manifest: four photos with categories, embedded by the deterministic fake
+    /// (`PixelEmbedder`: these tests are about the query pipeline), or by the real model (`real`).
+    func makeService(real: Bool = false) async throws -> SearchService {
         let folder = try ServiceFixtures.temporaryFolder(self)
-        return try await ServiceFixtures.photoService(self, store: SQLiteCatalogStore(path: folder.appendingPathComponent("c.db").path))
+        return try await ServiceFixtures.photoService(self, store: SQLiteCatalogStore(path: folder.appendingPathComponent("c.db").path),
+                                                      embedder: real ? nil : PixelEmbedder())
     }
 
     func photo(_ name: String) throws -> EncodedImage {
@@ -22,7 +25,7 @@ final class SearchServiceTests: TimedTestCase {
     }
 
     func testAnotherPhotoOfTheSameThingComesFirst() async throws {
-        let service = try await makeService()
+        let service = try await makeService(real: true)
         for (query, expected) in [("chelsea.webp", "cat"), ("chelsea_rot6.jpg", "cat"), ("chelsea_grey.png", "cat")] {
             let response = try await service.search(image: photo(query), request: SearchRequest(k: 4))
             XCTAssertEqual(response.results.first?.product.id, expected, "\(query): \(response.results.map(\.product.id))")
@@ -90,7 +93,7 @@ final class SearchServiceTests: TimedTestCase {
     func testEmptyCatalogSaysSo() async throws {
         let work = try ServiceFixtures.temporaryFolder(self)
         let store = try SQLiteCatalogStore(path: work.appendingPathComponent("empty.db").path)
-        let service = try await SearchService(store: store, embedder: try ServiceFixtures.embedder())
+        let service = try await SearchService(store: store, embedder: PixelEmbedder())
         do {
             _ = try await service.search(image: photo("chelsea.png"), request: SearchRequest())
             XCTFail("empty catalog answered")

@@ -66,7 +66,8 @@ enum ServiceFixtures {
 
     /// Imports the four fixture photos (cat, coffee, astronaut, rocket, with category and colour) into
     /// `store` through a CSV manifest in `test`'s temporary folder, and serves them.
-    static func photoService(_ test: XCTestCase, store: any CatalogStore) async throws -> SearchService {
+    /// `embedder`: the real model by default; tests of the pipeline itself pass the fake (`PixelEmbedder`).
+    static func photoService(_ test: XCTestCase, store: any CatalogStore, embedder: (any ImageEmbedder)? = nil) async throws -> SearchService {
         let work = try temporaryFolder(test)
         try copy([("chelsea.png", "img/cat.png"), ("coffee.png", "img/coffee.png"),
                   ("astronaut.png", "img/astronaut.png"), ("rocket.jpg", "img/rocket.jpg")], into: work)
@@ -78,7 +79,7 @@ enum ServiceFixtures {
         rocket,img/rocket.jpg,Rocket launch,space,white
         """
         try Data(csv.utf8).write(to: work.appendingPathComponent("catalog.csv"))
-        let embedder = try embedder()
+        let embedder = try embedder ?? Self.embedder()
         let summary = try await ImportPipeline(store: store, embedder: embedder)
             .run(source: ManifestSource(file: work.appendingPathComponent("catalog.csv")))
         XCTAssertEqual(summary.indexed, 4)

@@ -1,3 +1,4 @@
+import EmbeddingTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -10,7 +11,7 @@ final class AdminRouteTests: TimedTestCase {
     static let key = "s3cret-admin-key"
 
     func testAddSearchReplaceAndDeleteLive() async throws {
-        let (service, folder) = try await WebFixtures.photoCatalog(self, photos: ["coffee.png", "rocket.jpg"])
+        let (service, folder) = try await WebFixtures.photoCatalog(self, photos: ["coffee.png", "rocket.jpg"], embedder: PixelEmbedder())
         let app = try WebFixtures.app(service) {
             $0.adminKey = Self.key
             $0.productImagesDirectory = folder.appendingPathComponent("product-images")
@@ -72,7 +73,7 @@ final class AdminRouteTests: TimedTestCase {
     }
 
     func testTheKeyIsRequired() async throws {
-        let (service, folder) = try await WebFixtures.photoCatalog(self, photos: ["coffee.png"])
+        let (service, folder) = try await WebFixtures.photoCatalog(self, photos: ["coffee.png"], embedder: PixelEmbedder())
         let app = try WebFixtures.app(service) {
             $0.adminKey = Self.key
             $0.productImagesDirectory = folder.appendingPathComponent("product-images")
@@ -92,7 +93,7 @@ final class AdminRouteTests: TimedTestCase {
     }
 
     func testAdminIsRefusedWhenNoKeyIsConfigured() async throws {
-        let (service, _) = try await WebFixtures.photoCatalog(self, photos: ["coffee.png"])
+        let (service, _) = try await WebFixtures.photoCatalog(self, photos: ["coffee.png"], embedder: PixelEmbedder())
         try await WebFixtures.app(service).test(.router) { client in
             let response = try await client.execute(uri: "/api/products/coffee", method: .delete, headers: [.authorization: "Bearer anything"])
             XCTAssertAPIError(response, 401, "unauthorized")
@@ -101,7 +102,7 @@ final class AdminRouteTests: TimedTestCase {
     }
 
     func testBadAdditions() async throws {
-        let (service, folder) = try await WebFixtures.photoCatalog(self, photos: ["coffee.png"])
+        let (service, folder) = try await WebFixtures.photoCatalog(self, photos: ["coffee.png"], embedder: PixelEmbedder())
         let app = try WebFixtures.app(service) {
             $0.adminKey = Self.key
             $0.productImagesDirectory = folder.appendingPathComponent("product-images")

@@ -1,3 +1,4 @@
+import EmbeddingTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -45,7 +46,7 @@ final class ProductRouteTests: TimedTestCase {
     }
 
     func testIdsWithSlashesArePercentEncoded() async throws {
-        let (service, _) = try await WebFixtures.photoCatalog(self, photos: ["chelsea.png", "coffee.png"])
+        let (service, _) = try await WebFixtures.photoCatalog(self, photos: ["chelsea.png", "coffee.png"], embedder: PixelEmbedder())
         let data = try WebFixtures.data("chelsea.png")
         try await service.add(.init(id: "cats/chelsea & co", title: "Cat", imagePath: WebFixtures.photos.appendingPathComponent("chelsea.png").path),
                               image: .init(data: data, name: "chelsea.png"))
@@ -61,7 +62,7 @@ final class ProductRouteTests: TimedTestCase {
     }
 
     func testThumbnailsAreJPEGsWithCachingHeaders() async throws {
-        let (service, _) = try await WebFixtures.photoCatalog(self, photos: ["chelsea.png"])
+        let (service, _) = try await WebFixtures.photoCatalog(self, photos: ["chelsea.png"], embedder: PixelEmbedder())
         try await WebFixtures.app(service).test(.router) { client in
             let first = try await client.execute(uri: "/thumbnails/chelsea", method: .get)
             XCTAssertEqual(first.status, .ok)
@@ -85,7 +86,7 @@ final class ProductRouteTests: TimedTestCase {
     }
 
     func testOriginalImages() async throws {
-        let (service, _) = try await WebFixtures.photoCatalog(self, photos: ["rocket.jpg"])
+        let (service, _) = try await WebFixtures.photoCatalog(self, photos: ["rocket.jpg"], embedder: PixelEmbedder())
         try await service.add(.init(id: "ghost", title: "Gone", imagePath: "/nonexistent/ghost.jpg"),
                               image: .init(data: try WebFixtures.data("rocket.jpg"), name: "rocket.jpg"))
         try await WebFixtures.app(service).test(.router) { client in

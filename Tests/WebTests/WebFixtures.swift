@@ -75,16 +75,18 @@ enum WebFixtures {
         return try await SearchService(store: untuned.store, embedder: untuned.embedder)
     }
 
-    /// An empty catalog of its own, removed when the test ends.
-    static func emptyCatalog(_ test: XCTestCase) async throws -> (SearchService, URL) {
+    /// An empty catalog of its own, removed when the test ends; embedded by the real model, or by `embedder`
+    /// (the deterministic fake, for tests of the routes rather than the model).
+    static func emptyCatalog(_ test: XCTestCase, embedder: (any ImageEmbedder)? = nil) async throws -> (SearchService, URL) {
         let folder = try temporaryFolder(test)
         let store = try SQLiteCatalogStore(path: folder.appendingPathComponent("catalog.db").path)
-        return (try await SearchService(store: store, embedder: try embedder()), folder)
+        return (try await SearchService(store: store, embedder: try embedder ?? Self.embedder()), folder)
     }
 
     /// A catalog of its own with the fixture photos as products (ids = file names without extension).
-    static func photoCatalog(_ test: XCTestCase, photos names: [String] = ["chelsea.png", "coffee.png", "astronaut.png", "rocket.jpg"]) async throws -> (SearchService, URL) {
-        let (service, folder) = try await emptyCatalog(test)
+    static func photoCatalog(_ test: XCTestCase, photos names: [String] = ["chelsea.png", "coffee.png", "astronaut.png", "rocket.jpg"],
+                             embedder: (any ImageEmbedder)? = nil) async throws -> (SearchService, URL) {
+        let (service, folder) = try await emptyCatalog(test, embedder: embedder)
         for (index, name) in names.enumerated() {
             let url = photos.appendingPathComponent(name)
             let data = try Data(contentsOf: url)

@@ -95,13 +95,6 @@ extension Embedder {
         return (try meanVector(of: embed(query.views)), query.signatures)
     }
 
-    /// The normalised mean of unit vectors.
-    public func meanVector(of vectors: [[Float]]) -> [Float] {
-        guard var mean = vectors.first else { return [] }
-        for vector in vectors.dropFirst() { for i in mean.indices { mean[i] += vector[i] } }
-        l2Normalize(&mean)
-        return mean
-    }
 
     /// The model inputs of the cleaned-up views of a photo (the `salient` view runs the model once to find its region).
     /// With a `region` (the shopper marked the garment) only that part is used, matched to the catalog's grey.

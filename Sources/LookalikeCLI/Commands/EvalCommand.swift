@@ -117,7 +117,7 @@ struct EvalCommand: AsyncParsableCommand {
 
     /// What was measured: the model, how vectors are compared, and the ranking the request resolves to.
     static func method(service: SearchService, request: SearchRequest, photos: Bool) -> String {
-        var parts = ["\(service.embedder.manifest.name) \(service.embedder.descriptorSummary)", service.metric.rawValue,
+        var parts = ["\(service.embedder.name) \(service.embedder.descriptorSummary)", service.metric.rawValue,
                      "\(service.indexKind.rawValue) index"]
         if let ranking = try? service.ranking(for: request, fromProduct: !photos) {
             if ranking.space == .tuned, let tuning = service.tuning {

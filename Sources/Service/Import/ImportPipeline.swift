@@ -12,11 +12,11 @@ import Imaging
 /// Decoding runs on all cores, feeding batched inference through a bounded channel.
 public final class ImportPipeline: Sendable {
     let store: any CatalogStore
-    let embedder: Embedder
+    let embedder: any ImageEmbedder
     let options: ImportOptions
 
     /// Creates a pipeline writing to `store` with vectors from `embedder`.
-    public init(store: any CatalogStore, embedder: Embedder, options: ImportOptions = .init()) {
+    public init(store: any CatalogStore, embedder: any ImageEmbedder, options: ImportOptions = .init()) {
         self.store = store
         self.embedder = embedder
         self.options = options

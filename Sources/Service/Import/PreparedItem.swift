@@ -15,7 +15,7 @@ enum PreparedItem: Sendable {
     /// Reads the item's bytes once, hashes them, and decodes them unless the stored hash matches.
     /// Pixel-only items (Fashion-MNIST) are encoded as PNG and written to `assets` so pages can show them.
     /// With `signatures`, the item signature is computed here too, from the whole image (on the decoding threads).
-    static func prepare(_ item: SourceItem, storedHash: String?, embedder: Embedder, assets: URL?, signatures: Bool = false) -> PreparedItem {
+    static func prepare(_ item: SourceItem, storedHash: String?, embedder: any ImageEmbedder, assets: URL?, signatures: Bool = false) -> PreparedItem {
         var product = Product(id: item.id, title: item.title, attributes: item.attributes)
         do {
             if case .grayscalePixels = item.image {

@@ -55,13 +55,13 @@ public final class QueryBatcher: @unchecked Sendable {
     }
 
     /// The model the queries go through.
-    public let embedder: Embedder
+    public let embedder: any ImageEmbedder
     /// The options the batcher was made with.
     public let options: Options
     private let queue: PendingQueue
 
     /// Starts the worker threads.
-    public init(embedder: Embedder, options: Options = .init()) {
+    public init(embedder: any ImageEmbedder, options: Options = .init()) {
         precondition(options.maxBatch >= 1 && options.workers >= 1, "QueryBatcher: maxBatch and workers must be at least 1")
         self.embedder = embedder
         self.options = options
@@ -103,7 +103,7 @@ public final class QueryBatcher: @unchecked Sendable {
     public func shutdown() { queue.stop() }
 
     /// A worker: takes what is queued (up to `maxBatch`), runs the model once, answers each query.
-    private static func work(queue: PendingQueue, embedder: Embedder, options: Options) {
+    private static func work(queue: PendingQueue, embedder: any ImageEmbedder, options: Options) {
         while let batch = queue.take(max: options.maxBatch, window: options.window) {
             let start = DispatchTime.now().uptimeNanoseconds
             let result = Result { try embedder.embed(batch.map(\.image)) }

@@ -15,7 +15,7 @@ public final class SearchService: Sendable {
     /// Where products live.
     public let store: any CatalogStore
     /// The model that embeds queries and new products.
-    public let embedder: Embedder
+    public let embedder: any ImageEmbedder
     /// How scores are computed.
     public let metric: VectorMetric
     /// Where the vectors are searched.
@@ -27,7 +27,7 @@ public final class SearchService: Sendable {
     /// Searches `store`'s vectors of the embedder's model key: in the database when the store searches itself
     /// (`DatabaseVectorSearch`), else in memory (`InMemoryBackend`: `storage`, `metric`, exact or HNSW by
     /// `kind`, the graph kept at `hnswFile`; `log` hears what was done to it).
-    public init(store: any CatalogStore, embedder: Embedder, storage: VectorStorage = QueryDefaults.storage,
+    public init(store: any CatalogStore, embedder: any ImageEmbedder, storage: VectorStorage = QueryDefaults.storage,
                 metric: VectorMetric = QueryDefaults.metric, kind: VectorIndexKind = QueryDefaults.index, hnswFile: URL? = nil,
                 log: ((String) -> Void)? = nil) async throws {
         self.store = store

@@ -9,7 +9,7 @@ struct HealthRoutes {
         routes.add(.get, "/healthz") { _, _ in
             let embedder = app.service.embedder
             return try JSONResponse.make(HealthJSON(
-                status: "ok", products: app.service.count, model: embedder.manifest.name, modelKey: embedder.modelKey,
+                status: "ok", products: app.service.count, model: embedder.name, modelKey: embedder.modelKey,
                 precision: embedder.precision.rawValue,
                 uptimeSeconds: (Date().timeIntervalSince(app.metrics.started) * 10).rounded() / 10))
         }
