@@ -75,6 +75,18 @@ final class PostgresFailureTests: TimedTestCase {
         }, process)
     }
 
+    /// The pids of Lookalike's backends waiting on a lock (the import's write held by `holdLock`), once there
+    /// are any or the import has ended.
+    private func backendsWaitingOnALock(_ running: CLIRunner.Running) throws -> [Int32] {
+        var pids: [Int32] = []
+        try wait("an import statement waiting on the lock", seconds: 60) {
+            pids = try psql("SELECT pid FROM pg_stat_activity WHERE application_name = 'lookalike' AND wait_event_type = 'Lock'")
+                .split(separator: "\n").compactMap { Int32($0) }
+            return !pids.isEmpty || !running.process.isRunning
+        }
+        return pids
+    }
+
     /// Waits until `condition` holds (polling), failing the test after `seconds`.
     private func wait(_ what: String, seconds: Double = 120, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(seconds)
@@ -130,14 +142,7 @@ final class PostgresFailureTests: TimedTestCase {
         let lock = try holdLock(on: "\(schema).vectors")
         defer { lock.release() }
         // The import's next write now waits on the lock: terminate the backend serving it.
-        var terminated = ""
-        try wait("an import statement waiting on the lock", seconds: 60) {
-            terminated = try psql("""
-                SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                WHERE application_name = 'lookalike' AND wait_event_type = 'Lock'
-                """)
-            return terminated != "0" || !running.process.isRunning
-        }
+        for pid in try backendsWaitingOnALock(running) { _ = try psql("SELECT pg_terminate_backend(\(pid))") }
         let killed = Date()
         let (output, seconds) = finish(running, since: killed)
         lock.release()
@@ -157,13 +162,7 @@ final class PostgresFailureTests: TimedTestCase {
         let lock = try holdLock(on: "\(schema).vectors")
         // A backend killed by a signal (as pgvector's SIGILL on a CPU it was not built for): the server
         // ends every connection and recovers. Ours hold the import's statement on the lock first.
-        var pids: [Int32] = []
-        try wait("an import statement waiting on the lock", seconds: 60) {
-            pids = try psql("SELECT pid FROM pg_stat_activity WHERE application_name = 'lookalike' AND wait_event_type = 'Lock'")
-                .split(separator: "\n").compactMap { Int32($0) }
-            return !pids.isEmpty || !running.process.isRunning
-        }
-        for pid in pids { kill(pid, SIGKILL) }
+        for pid in try backendsWaitingOnALock(running) { kill(pid, SIGKILL) }
         let killed = Date()
         let (output, seconds) = finish(running, since: killed)
         lock.release()
@@ -192,10 +191,7 @@ final class PostgresFailureTests: TimedTestCase {
         let running = try startImport(db, schema: schema, in: folder)
         let lock = try holdLock(on: "\(schema).vectors")
         defer { lock.release() }
-        try wait("an import statement waiting on the lock", seconds: 60) {
-            try psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'lookalike' AND wait_event_type = 'Lock'") != "0"
-                || !running.process.isRunning
-        }
+        _ = try backendsWaitingOnALock(running)
         let signalled = Date()
         running.process.terminate()  // SIGTERM, as systemd or docker stop sends
         let (output, seconds) = finish(running, since: signalled)

@@ -44,10 +44,7 @@ struct IndexCommand: AsyncParsableCommand {
             throw ValidationError("--item-signatures needs a SQLite catalog (verification scores the products in memory)")
         }
         let stop = StopFlag()
-        let signals = SignalWatcher(onFirst: {
-            printError("\nstopping after the batch in flight (press Ctrl-C again to quit now)…")
-            stop.stop()
-        })
+        let signals = SignalWatcher.stoppingAfterBatch(stop)
         defer { signals.cancel() }
         let catalogSource = try Catalog.source(for: source)
         let store = try await catalog.open()

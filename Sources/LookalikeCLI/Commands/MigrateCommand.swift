@@ -28,10 +28,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let targetOptions = try CatalogOptions.parse(["--db", to])
         guard sourceOptions.displayName != targetOptions.displayName else { throw ValidationError("--from and --to are the same catalog") }
         let stop = StopFlag()
-        let signals = SignalWatcher(onFirst: {
-            printError("\nstopping after the batch in flight (press Ctrl-C again to quit now)…")
-            stop.stop()
-        })
+        let signals = SignalWatcher.stoppingAfterBatch(stop)
         defer { signals.cancel() }
         /// Ends the command (status 130) once a stop was asked for; a second run finishes the copy.
         func checkStop() throws {

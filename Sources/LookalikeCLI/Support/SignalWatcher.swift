@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Service
 import Synchronization
 
 /// What Ctrl-C (SIGINT) and SIGTERM do to a long-running command: the first one runs `onFirst` (a polite
@@ -20,6 +21,15 @@ final class SignalWatcher: Sendable {
             made.append(source)
         }
         sources = Mutex(made)
+    }
+
+    /// The watcher of a command that works in batches: the first request sets `stop`, so it ends after the
+    /// batch in flight (and a rerun finishes the work).
+    static func stoppingAfterBatch(_ stop: StopFlag) -> SignalWatcher {
+        SignalWatcher(onFirst: {
+            printError("\nstopping after the batch in flight (press Ctrl-C again to quit now)…")
+            stop.stop()
+        })
     }
 
     /// Stops watching (and lets go of the handlers); the signals' default actions do not come back.
