@@ -12,7 +12,7 @@ final class WorkerPoolTests: TimedTestCase {
                 group.addTask {
                     try await pool.run {
                         let before = currentThreadName()
-                        try await Task.sleep(for: .milliseconds(5))
+                        await resumedFromAnotherThread()
                         let after = currentThreadName()
                         return [before, after]
                     }
@@ -41,4 +41,13 @@ func currentThreadName() -> String {
     // The kernel's name of the calling thread (Foundation's Thread.name may lag behind on Linux).
     let comm = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
     return comm.trimmingCharacters(in: .whitespacesAndNewlines) + " / " + (Thread.current.name ?? "")
+}
+
+/// Suspends until a Dispatch thread resumes the task 5 ms later, as a query waiting for its batch of the
+/// model does. (`Task.sleep` and `Task.yield` are not used: they may resume on the global executor,
+/// ignoring the task's executor preference, swiftlang/swift#74395.)
+private func resumedFromAnotherThread() async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(5)) { continuation.resume() }
+    }
 }
