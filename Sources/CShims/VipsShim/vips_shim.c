@@ -96,6 +96,19 @@ static int to_srgb8(VipsImage **image, const double background[3]) {
     return 0;
 }
 
+/// Cuts `image` (taking ownership) to the given pixel rectangle, clamped to the image.
+static int cut(VipsImage **image, int left, int top, int cw, int ch) {
+    int w = vips_image_get_width(*image), h = vips_image_get_height(*image);
+    if (left >= w) left = w - 1;
+    if (top >= h) top = h - 1;
+    if (cw < 1) cw = 1;
+    if (ch < 1) ch = 1;
+    if (left + cw > w) cw = w - left;
+    if (top + ch > h) ch = h - top;
+    VipsImage *next = NULL;
+    return step(image, vips_extract_area(*image, &next, left, top, cw, ch, NULL), next);
+}
+
 /// Loads the whole image upright and cuts a fractional region out of it.
 static int load_region(const void *data, size_t length, const lk_region *region, VipsImage **out) {
     VipsImage *image = vips_image_new_from_buffer(data, length, "", "fail_on", VIPS_FAIL_ON_ERROR, NULL);
@@ -107,30 +120,51 @@ static int load_region(const void *data, size_t length, const lk_region *region,
     int top = (int)floor(fmin(fmax(region->top, 0.0), 1.0) * h);
     int cw = (int)ceil(fmin(fmax(region->width, 0.0), 1.0) * w);
     int ch = (int)ceil(fmin(fmax(region->height, 0.0), 1.0) * h);
-    if (left >= w) left = w - 1;
-    if (top >= h) top = h - 1;
-    if (cw < 1) cw = 1;
-    if (ch < 1) ch = 1;
-    if (left + cw > w) cw = w - left;
-    if (top + ch > h) ch = h - top;
-    if (step(&image, vips_extract_area(image, &next, left, top, cw, ch, NULL), next)) { g_object_unref(image); return LK_VIPS_ERROR; }
+    if (cut(&image, left, top, cw, ch)) { g_object_unref(image); return LK_VIPS_ERROR; }
     *out = image;
     return 0;
+}
+
+/// Cuts the centred area with the output's aspect ratio out of an upright image, as a crop fit keeps.
+/// Resizing the cut never builds an intermediate larger than the output: covering the output with a
+/// 1 × 20,000 strip first would enlarge it to 224 × 4,480,000 pixels, a minute of CPU.
+static int cut_centre(VipsImage **image, int width, int height) {
+    double w = vips_image_get_width(*image), h = vips_image_get_height(*image);
+    double target = (double)width / height;
+    if (w / h > target) {
+        int cw = (int)fmax(1, round(h * target));
+        return cut(image, (int)((w - cw) / 2), 0, cw, (int)h);
+    }
+    int ch = (int)fmax(1, round(w / target));
+    return cut(image, 0, (int)((h - ch) / 2), (int)w, ch);
+}
+
+/// Whether covering width × height with this header's image would build an intermediate more than 4×
+/// the output's pixels (an aspect ratio far from the output's), which shrink-on-load cannot avoid.
+static int crop_needs_cut_first(const lk_image_info *info, int width, int height) {
+    double w = info->width, h = info->height;
+    if (info->orientation >= 5) { double t = w; w = h; h = t; }  // EXIF 5…8: a quarter turn
+    double scale = fmax(width / w, height / h);
+    return (w * scale) * (h * scale) > 4.0 * width * height;
 }
 
 int lk_vips_prepare(const void *data, size_t length, int width, int height, lk_fit fit,
                     const double background[3], const lk_region *region, double max_pixels,
                     lk_image_info *info, unsigned char *rgb_out) {
-    int rc = check_header(data, length, max_pixels, info);
+    lk_image_info header = {0};
+    int rc = check_header(data, length, max_pixels, &header);
+    if (info) *info = header;
     if (rc) return rc;
     VipsSize size = fit == LK_FIT_STRETCH ? VIPS_SIZE_FORCE : VIPS_SIZE_BOTH;
     VipsInteresting crop = fit == LK_FIT_CROP ? VIPS_INTERESTING_CENTRE : VIPS_INTERESTING_NONE;
     VipsImage *image = NULL;
-    if (region) {
-        VipsImage *cut = NULL;
-        if ((rc = load_region(data, length, region, &cut))) return rc;
-        int failed = vips_thumbnail_image(cut, &image, width, "height", height, "size", size, "crop", crop, NULL);
-        g_object_unref(cut);
+    if (region || (fit == LK_FIT_CROP && crop_needs_cut_first(&header, width, height))) {
+        static const lk_region whole = {0, 0, 1, 1};
+        VipsImage *part = NULL;
+        if ((rc = load_region(data, length, region ? region : &whole, &part))) return rc;
+        if (fit == LK_FIT_CROP && cut_centre(&part, width, height)) { g_object_unref(part); return LK_VIPS_ERROR; }
+        int failed = vips_thumbnail_image(part, &image, width, "height", height, "size", size, "crop", crop, NULL);
+        g_object_unref(part);
         if (failed) return LK_VIPS_ERROR;
     } else if (vips_thumbnail_buffer((void *)data, length, &image, width, "height", height, "size", size,
                                      "crop", crop, "option_string", "fail_on=error", NULL)) {
