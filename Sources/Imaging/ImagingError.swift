@@ -20,7 +20,8 @@ public enum ImagingError: Error, CustomStringConvertible, Equatable {
         case .empty(let source):
             return "\(source) is empty (0 bytes)"
         case .notAnImage(let source, let prefix):
-            return "\(source) is not an image (starts with '\(prefix)')"
+            return "\(source) is not an image in a format Lookalike reads (starts with '\(prefix)'): "
+                + "send JPEG, PNG, WebP, GIF, TIFF, HEIF or AVIF"
         case .tooManyBytes(let source, let bytes, let limit):
             return "\(source) is too large: \(ByteCount(bytes)) (limit \(ByteCount(limit)))"
         case .tooManyPixels(let source, let width, let height, let limit):

@@ -25,7 +25,7 @@ final class BadInputTests: TimedTestCase {
         XCTAssertThrowsError(try decoder.decode(Fixtures.image("not_an_image.jpg"), width: 64, height: 64)) { error in
             guard case ImagingError.notAnImage(_, let prefix) = error else { return XCTFail("got \(error)") }
             XCTAssertTrue(prefix.lowercased().hasPrefix("<"), "prefix shows the text: \(prefix)")
-            XCTAssertTrue("\(error)".contains("is not an image (starts with '<"))
+            XCTAssertTrue("\(error)".contains("is not an image in a format Lookalike reads (starts with '<"), "\(error)")
         }
     }
 

@@ -3,10 +3,21 @@
 #include <string.h>
 #include <vips/vips.h>
 
+/// The loader classes of the formats the API documents (JPEG, PNG, WebP, GIF, TIFF, HEIF/AVIF).
+static const char *const allowed_loaders[] = {"VipsForeignLoadJpeg", "VipsForeignLoadPng", "VipsForeignLoadWebp",
+                                              "VipsForeignLoadNsgif", "VipsForeignLoadTiff", "VipsForeignLoadHeif"};
+
 int lk_vips_init(int concurrency) {
     g_setenv("VIPS_WARNING", "0", FALSE);  // damaged files are reported as errors, not stderr noise
     if (VIPS_INIT("lookalike")) return LK_VIPS_ERROR;  // safe to repeat
     vips_cache_set_max(0);  // every image is new: caching operations only costs memory
+    // Uploads come from strangers: only the loaders for the formats the API documents are reachable.
+    // PDF, SVG, JPEG 2000, FITS, ImageMagick and the rest (which libvips itself marks untrusted, or
+    // which are not photos) answer "not an image" instead of parsing hostile bytes.
+    vips_operation_block_set("VipsForeignLoad", TRUE);
+    for (size_t i = 0; i < sizeof allowed_loaders / sizeof allowed_loaders[0]; i++) {
+        vips_operation_block_set(allowed_loaders[i], FALSE);
+    }
     if (concurrency > 0) vips_concurrency_set(concurrency);
     return 0;
 }
@@ -26,10 +37,22 @@ static void fill_info(VipsImage *image, const char *loader, lk_image_info *info)
     g_strlcpy(info->interpretation, nick ? nick : "", sizeof info->interpretation);
 }
 
+
+/// Whether `loader` (a loader class name, "VipsForeignLoadJpegBuffer") reads one of the documented formats.
+static int allowed_loader(const char *loader) {
+    for (size_t i = 0; i < sizeof allowed_loaders / sizeof allowed_loaders[0]; i++) {
+        if (g_str_has_prefix(loader, allowed_loaders[i])) return 1;
+    }
+    return 0;
+}
+
 /// Opens the header only; pixels are decoded later, on demand.
 static int open_header(const void *data, size_t length, lk_image_info *info, VipsImage **out) {
     const char *loader = vips_foreign_find_load_buffer(data, length);
-    if (!loader) return LK_VIPS_NOT_AN_IMAGE;
+    if (!loader || !allowed_loader(loader)) {
+        vips_error_clear();
+        return LK_VIPS_NOT_AN_IMAGE;
+    }
     VipsImage *image = vips_image_new_from_buffer(data, length, "", "access", VIPS_ACCESS_SEQUENTIAL,
                                                   "fail_on", VIPS_FAIL_ON_ERROR, NULL);
     if (!image) return LK_VIPS_ERROR;
