@@ -51,7 +51,9 @@ let package = Package(
         .target(name: "PostgresCatalog", dependencies: [
             "Catalog", .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
-        .target(name: "Search", dependencies: ["Catalog", "VectorKernels", "CLinearAlgebra"]),
+        .target(name: "Search", dependencies: [
+            "Catalog", "VectorKernels", "CLinearAlgebra", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Benchmark drivers of the search layer (`lookalike bench search|fill`), kept out of the library itself.
         .target(name: "SearchBenchmarks", dependencies: ["Search", "Catalog"]),
         .target(name: "Service", dependencies: ["Imaging", "Embedding", "Catalog", "Search"]),

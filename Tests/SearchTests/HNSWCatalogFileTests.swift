@@ -85,6 +85,47 @@ final class HNSWCatalogFileTests: TimedTestCase {
         else { return XCTFail("a damaged file is rebuilt") }
     }
 
+    func testSwappedSidecarRowsAreDetectedAndRebuilt() throws {
+        let file = folder.appendingPathComponent("catalog.hnsw")
+        let ids = (0 ..< 200).map { String(format: "p%03d", $0) }
+        let catalog = table(ids: ids)
+        _ = HNSWCatalogFile.sync(table: catalog, at: file, storage: .float32, metric: .cosine)
+        // Swap rows 0 and 1 of the sidecar (ids and their checksums together), as an edit or bit rot might.
+        let sidecarURL = HNSWCatalogFile.sidecarURL(for: file)
+        var sidecar = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: sidecarURL)) as? [String: Any])
+        var rowIDs = try XCTUnwrap(sidecar["ids"] as? [Any])
+        var sums = try XCTUnwrap(sidecar["checksums"] as? [Any])
+        rowIDs.swapAt(0, 1)
+        sums.swapAt(0, 1)
+        sidecar["ids"] = rowIDs
+        sidecar["checksums"] = sums
+        try JSONSerialization.data(withJSONObject: sidecar).write(to: sidecarURL)
+
+        let synced = HNSWCatalogFile.sync(table: catalog, at: file, storage: .float32, metric: .cosine)
+        guard case .rebuilt(let reason) = synced.outcome else { return XCTFail("served a swapped sidecar: \(synced.outcome)") }
+        XCTAssertTrue(reason.contains("sidecar"), reason)
+        let index = CatalogIndex(table: catalog, storage: .float32, kind: .hnsw, hnswFile: file)
+        XCTAssertEqual(index.search(catalog.vector(at: 0), k: 1).first?.id, "p000", "the right product again")
+        XCTAssertEqual(HNSWCatalogFile.sync(table: catalog, at: file, storage: .float32, metric: .cosine).outcome, .upToDate)
+    }
+
+    func testBytesWrittenOverTheGraphAreDetectedAndRebuilt() throws {
+        let file = folder.appendingPathComponent("catalog.hnsw")
+        let catalog = table(ids: (0 ..< 200).map { "p\($0)" })
+        _ = HNSWCatalogFile.sync(table: catalog, at: file, storage: .float32, metric: .cosine)
+        // Random bytes over the start of the vectors (4096), in place: the header and lists stay valid.
+        let handle = try FileHandle(forUpdating: file)
+        try handle.seek(toOffset: 4096)
+        var generator = SplitMix64(seed: 5)
+        try handle.write(contentsOf: Data((0 ..< 512).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }))
+        try handle.close()
+
+        guard case .rebuilt(let reason) = HNSWCatalogFile.sync(table: catalog, at: file, storage: .float32,
+                                                               metric: .cosine).outcome
+        else { return XCTFail("a graph with overwritten vectors was served") }
+        XCTAssertTrue(reason.contains("graph file"), reason)
+    }
+
     func testAutoPicksExactForSmallCatalogs() {
         let index = CatalogIndex(table: table(ids: ["a", "b", "c"]), kind: .auto, hnswFile: folder.appendingPathComponent("x.hnsw"))
         XCTAssertEqual(index.kind, .exact)

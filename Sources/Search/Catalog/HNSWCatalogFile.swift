@@ -1,11 +1,15 @@
 import Catalog
+import Crypto
 import Foundation
 
 /// The HNSW graph of a catalog, kept on disk beside the catalog and brought up to date incrementally.
 ///
 /// Two files: the graph (`HNSWIndex.write`, memory-mapped on open) and a JSON sidecar
 /// (`<graph>.ids.json`) naming the product and a vector checksum of every row, plus the model key,
-/// metric and storage it was built for. `sync` opens both, removes rows whose product vanished or whose
+/// metric and storage it was built for, the SHA-256 of the graph file and a SHA-256 of its own content.
+/// Both digests are checked on open, so a damaged graph or an edited sidecar is rebuilt rather than
+/// served. Both files are only ever replaced whole (written beside, then renamed over), so a server
+/// that has the old graph mapped keeps a valid mapping; never edit them in place. `sync` opens both, removes rows whose product vanished or whose
 /// vector changed, adds the new ones, and writes the files back only when something changed; it rebuilds
 /// from scratch when the files are missing, unreadable, for another model, or when more than half the
 /// catalog changed (a fresh graph is then as fast to build and better connected).
@@ -32,13 +36,34 @@ public enum HNSWCatalogFile {
 
     /// The sidecar's content.
     struct Sidecar: Codable {
-        var version = 1
+        static let currentVersion = 2
+        var version = Self.currentVersion
         var modelKey: String
         var metric: VectorMetric
         var storage: VectorStorage
         var dimension: Int
         var ids: [String?]
         var checksums: [UInt64]
+        /// SHA-256 (hex) of the graph file.
+        var graphDigest: String?
+        /// SHA-256 (hex) of this sidecar encoded with `digest` nil.
+        var digest: String?
+
+        /// The sidecar's own digest, computed over its other fields.
+        func computedDigest() throws -> String {
+            var unsigned = self
+            unsigned.digest = nil
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            return HNSWIndex.hex(SHA256.hash(data: try encoder.encode(unsigned)))
+        }
+
+        /// The sidecar with its digest filled in.
+        func signed() throws -> Sidecar {
+            var copy = self
+            copy.digest = try computedDigest()
+            return copy
+        }
     }
 
     /// Where the sidecar of a graph file lives.
@@ -65,9 +90,11 @@ public enum HNSWCatalogFile {
         }
         if synced.outcome != .upToDate {
             do {
-                try synced.index.write(to: url)
-                let sidecar = Sidecar(modelKey: table.modelKey, metric: metric, storage: storage, dimension: table.dimension,
-                                      ids: synced.ids, checksums: checksums(ids: synced.ids, table: table, wanted: wanted))
+                let graphDigest = try synced.index.write(to: url)
+                let sidecar = try Sidecar(modelKey: table.modelKey, metric: metric, storage: storage,
+                                          dimension: table.dimension, ids: synced.ids,
+                                          checksums: checksums(ids: synced.ids, table: table, wanted: wanted),
+                                          graphDigest: graphDigest).signed()
                 try JSONEncoder().encode(sidecar).write(to: sidecarURL(for: url), options: .atomic)
             } catch {
                 writeError?("could not save the HNSW index at \(url.path): \(error)")
@@ -88,7 +115,20 @@ public enum HNSWCatalogFile {
         } catch {
             return .failure(ReasonError("the index files are unreadable (\(error))"))
         }
-        guard sidecar.version == 1, sidecar.modelKey == table.modelKey, sidecar.metric == metric,
+        guard sidecar.version == Sidecar.currentVersion else {
+            return .failure(ReasonError("the index files have format \(sidecar.version), this build writes \(Sidecar.currentVersion)"))
+        }
+        do {
+            guard let digest = sidecar.digest, digest == (try sidecar.computedDigest()) else {
+                return .failure(ReasonError("the sidecar \(sidecarURL(for: url).lastPathComponent) was changed or damaged"))
+            }
+            guard let graphDigest = sidecar.graphDigest, graphDigest == (try HNSWIndex.contentDigest(of: url)) else {
+                return .failure(ReasonError("the graph file \(url.lastPathComponent) was changed or damaged"))
+            }
+        } catch {
+            return .failure(ReasonError("the index files are unreadable (\(error))"))
+        }
+        guard sidecar.modelKey == table.modelKey, sidecar.metric == metric,
               sidecar.storage == storage, index.storage == storage, index.metric == metric,
               sidecar.dimension == table.dimension, index.dimension == table.dimension,
               sidecar.ids.count == index.rowCount, sidecar.checksums.count == index.rowCount

@@ -1,11 +1,14 @@
+import Crypto
 import Foundation
 
 extension HNSWIndex {
     /// Saves the index to `url` atomically (a temporary file beside it, flushed, then renamed over it).
     ///
     /// The file is the header described in `HNSWFileHeader` followed by the sections as they lie in memory,
-    /// so `open(_:)` can map it without parsing. Filter and repair thresholds are not saved.
-    public func write(to url: URL) throws(HNSWFileError) {
+    /// so `open(_:)` can map it without parsing. Filter and repair thresholds are not saved. Returns the
+    /// SHA-256 of the bytes written (hex), the value `contentDigest(of:)` gives for the file.
+    @discardableResult
+    public func write(to url: URL) throws(HNSWFileError) -> String {
         let path = url.path
         var header = HNSWFileHeader(graph: graph)
         header.efSearch = tuning.efSearch
@@ -21,6 +24,7 @@ extension HNSWIndex {
             }
         }
         var position = 0
+        var hasher = SHA256()
         func put(_ bytes: UnsafeRawPointer, _ count: Int) throws(HNSWFileError) {
             var done = 0
             while done < count {
@@ -29,6 +33,7 @@ extension HNSWIndex {
                 guard written > 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
                 done += written
             }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: bytes, count: count))
             position += count
         }
         let staging = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 64)
@@ -52,6 +57,32 @@ extension HNSWIndex {
             unlink(temporary)
             throw .cannotWrite(path: path, reason: reason)
         }
+        return Self.hex(hasher.finalize())
+    }
+
+    /// The SHA-256 (hex) of the file at `url`, read in blocks (not mapped: a file shortened meanwhile
+    /// gives another digest, never a fault).
+    public static func contentDigest(of url: URL) throws(HNSWFileError) -> String {
+        let descriptor = Foundation.open(url.path, O_RDONLY)
+        guard descriptor >= 0 else { throw .cannotOpen(path: url.path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        let blockSize = 4 << 20
+        let block = UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 64)
+        defer { block.deallocate() }
+        var hasher = SHA256()
+        while true {
+            let count = Foundation.read(descriptor, block, blockSize)
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw .cannotOpen(path: url.path, reason: String(cString: strerror(errno))) }
+            if count == 0 { break }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: block, count: count))
+        }
+        return hex(hasher.finalize())
+    }
+
+    /// Lower-case hex of a digest.
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     /// Opens an index written by `write(to:)`, memory-mapped: start-up reads the header and checks the small
