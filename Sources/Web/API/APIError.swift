@@ -2,7 +2,11 @@ import Foundation
 import Hummingbird
 
 /// An error answered to the client: an HTTP status, a stable machine-readable code and a message
-/// for people. API routes send it as `{"error": {"code": …, "message": …}}`, pages as an HTML page.
+/// for people. It renders itself as `{"error": {"code": …, "message": …}}` (a Hummingbird
+/// `HTTPResponseError`); pages people open in a browser show it as an HTML page instead.
+///
+/// The message is all the client sees: server paths, file contents and underlying errors go in `detail`,
+/// which only the server's log gets.
 public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The HTTP status.
     public var status: HTTPResponse.Status
@@ -10,12 +14,18 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     /// What went wrong and what to do, in words for the person who hit it.
     public var message: String
+    /// Headers the answer carries besides the JSON ones (`WWW-Authenticate`, `Allow`).
+    public var headers: HTTPFields
+    /// What the server's log gets besides the message (the underlying error, server paths); never sent.
+    public var detail: String?
 
     /// Creates an error.
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:], detail: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
+        self.detail = detail
     }
 
     public var description: String { "\(status.code) \(code): \(message)" }
@@ -35,11 +45,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     }
     /// 401: the admin key is missing or wrong.
     static func unauthorized(configured: Bool) -> APIError {
-        configured
+        let challenge: HTTPFields = [.wwwAuthenticate: #"Bearer realm="lookalike-admin""#]
+        return configured
             ? APIError(.unauthorized, "unauthorized", "this call changes the catalog and needs the admin key: "
-                + "send it as 'Authorization: Bearer KEY' or 'X-Admin-Key: KEY'")
+                + "send it as 'Authorization: Bearer KEY' or 'X-Admin-Key: KEY'", headers: challenge)
             : APIError(.unauthorized, "unauthorized", "changing the catalog is disabled on this server: "
-                + "start it with --admin-key KEY (or the LOOKALIKE_ADMIN_KEY environment variable)")
+                + "start it with --admin-key KEY (or the LOOKALIKE_ADMIN_KEY environment variable)", headers: challenge)
     }
     /// 404: no such product.
     static func unknownProduct(_ id: String) -> APIError { APIError(.notFound, "unknown_product", "no product with id '\(id)'") }

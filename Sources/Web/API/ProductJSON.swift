@@ -2,10 +2,11 @@ import Catalog
 import Embedding
 import Imaging
 import Foundation
+import Hummingbird
 import Service
 
 /// A product as the API shows it.
-struct ProductJSON: Codable, Sendable {
+struct ProductJSON: ResponseEncodable, Codable, Sendable {
     var id: String
     var title: String
     var attributes: [String: String]
@@ -99,14 +100,14 @@ struct TimingsJSON: Codable, Sendable {
 }
 
 /// `POST /api/search`.
-struct SearchResponseJSON: Codable, Sendable {
+struct SearchResponseJSON: ResponseEncodable, Codable, Sendable {
     var results: [ResultJSON]
     var timings: TimingsJSON
     var k: Int
 }
 
 /// `GET /api/products/{id}/similar`.
-struct SimilarResponseJSON: Codable, Sendable {
+struct SimilarResponseJSON: ResponseEncodable, Codable, Sendable {
     var product: ProductJSON
     var results: [ResultJSON]
     var timings: TimingsJSON

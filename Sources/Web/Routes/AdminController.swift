@@ -4,36 +4,19 @@ import Hummingbird
 import Imaging
 
 /// `POST /api/products` and `DELETE /api/products/{id}`: change the catalog live (store and index
-/// together, no restart). Both need the admin key; without one configured they are refused.
-struct AdminRoutes {
+/// together, no restart). Both need the admin key (`AdminKeyMiddleware`); without one configured they are refused.
+struct AdminController {
     let app: WebApp
 
-    func register(on routes: RouteTable) {
-        routes.add(.post, "/api/products") { request, _ in
-            try authorize(request)
-            return try await add(request)
-        }
-        routes.add(.delete, "/api/products/{id}") { request, context in
-            try authorize(request)
-            let id = try context.pathParameter("id")
-            guard try await app.service.remove(ids: [id]) > 0 else { throw APIError.unknownProduct(id) }
-            await changed(id)
-            return Response(status: .noContent, headers: [.cacheControl: "no-store"])
-        }
-    }
-
-    /// 401 unless the request carries the configured admin key (`Authorization: Bearer KEY` or `X-Admin-Key: KEY`).
-    func authorize(_ request: Request) throws {
-        guard let expected = app.options.adminKey, !expected.isEmpty else { throw APIError.unauthorized(configured: false) }
-        var offered = request.headers[.adminKey]
-        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
-            offered = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        }
-        guard let offered, Self.constantTimeEqual(offered, expected) else { throw APIError.unauthorized(configured: true) }
+    /// Adds the routes, behind the admin key, to `group` (`/api/products`).
+    func addRoutes(to group: RouterGroup<WebContext>) {
+        group.add(middleware: AdminKeyMiddleware(key: app.options.adminKey))
+            .post(use: add)
+            .delete("{id}", use: remove)
     }
 
     /// Reads the form (image + id, title, attributes), stores the image by content hash, embeds and indexes it.
-    func add(_ request: Request) async throws -> Response {
+    @Sendable func add(_ request: Request, context: WebContext) async throws -> EditedResponse<ProductJSON> {
         guard let type = request.headers[.contentType].flatMap({ MediaType(from: $0) }), type.isType(.multipartForm) else {
             throw APIError.unsupportedMediaType(request.headers[.contentType],
                                                 expected: "multipart/form-data with the fields image, id, title and attributes")
@@ -58,8 +41,16 @@ struct AdminRoutes {
         }
         await changed(id)
         let saved = try await app.service.store.product(id: id) ?? product
-        return try JSONResponse.make(ProductJSON(saved), status: existed ? .ok : .created,
-                                     headers: [.location: WebPaths.product(id)])
+        return EditedResponse(status: existed ? .ok : .created, headers: [.location: WebPaths.product(id)],
+                              response: ProductJSON(saved))
+    }
+
+    /// Removes a product from the store and the index: 204, or 404 for an unknown id.
+    @Sendable func remove(_ request: Request, context: WebContext) async throws -> Response {
+        let id = try context.pathParameter("id")
+        guard try await app.service.remove(ids: [id]) > 0 else { throw APIError.unknownProduct(id) }
+        await changed(id)
+        return Response(status: .noContent, headers: [.cacheControl: "no-store"])
     }
 
     /// After a change: facets, neighbours and the product's thumbnails are stale.
@@ -67,15 +58,6 @@ struct AdminRoutes {
         await app.facets.invalidate()
         app.neighbours.removeAll()
         app.thumbnails.forget(id: id)
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        var difference = UInt8(x.count == y.count ? 0 : 1)
-        for index in 0 ..< max(x.count, y.count) {
-            difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
-        }
-        return difference == 0
     }
 }
 

@@ -2,34 +2,36 @@ import Catalog
 import Hummingbird
 
 /// `GET /api/facets`: every attribute key with its most frequent values and their counts.
-struct FacetRoutes {
+struct FacetController {
     let app: WebApp
 
-    func register(on routes: RouteTable) {
-        routes.add(.get, "/api/facets") { request, _ in
-            var limit = 20
-            if let text = request.query("limit") {
-                guard let value = Int(text), (1 ... FacetCache.valuesPerKey).contains(value) else {
-                    throw APIError.badParameter("limit must be a whole number from 1 to \(FacetCache.valuesPerKey)")
-                }
-                limit = value
+    /// Adds the route to `group` (`/api/facets`).
+    func addRoutes(to group: RouterGroup<WebContext>) {
+        group.get(use: facets)
+    }
+
+    @Sendable func facets(_ request: Request, context: WebContext) async throws -> FacetsJSON {
+        var limit = 20
+        if let text = request.query("limit") {
+            guard let value = Int(text), (1 ... FacetCache.valuesPerKey).contains(value) else {
+                throw APIError.badParameter("limit must be a whole number from 1 to \(FacetCache.valuesPerKey)")
             }
-            let facets = try await app.facets.facets()
-            return try JSONResponse.make(FacetsJSON(
-                products: app.service.count,
-                facets: facets.map { FacetJSON($0, limit: limit) }))
+            limit = value
         }
+        let facets = try await app.facets.facets()
+        return FacetsJSON(products: app.service.count, facets: facets.map { FacetJSON($0, limit: limit) })
     }
 }
 
 /// `GET /api/facets`.
-struct FacetsJSON: Codable, Sendable {
+struct FacetsJSON: ResponseEncodable, Codable, Sendable {
     var products: Int
     var facets: [FacetJSON]
 }
 
 /// One attribute key and its values.
 struct FacetJSON: Codable, Sendable {
+    /// One value and how many products have it.
     struct Value: Codable, Sendable {
         var value: String
         var count: Int

@@ -2,29 +2,33 @@ import Foundation
 import Hummingbird
 
 /// `GET /healthz` (is the server up, what does it serve) and `GET /metrics` (Prometheus text).
-struct HealthRoutes {
+struct HealthController {
     let app: WebApp
 
-    func register(on routes: RouteTable) {
-        routes.add(.get, "/healthz") { _, _ in
-            let embedder = app.service.embedder
-            return try JSONResponse.make(HealthJSON(
-                status: "ok", products: app.service.count, model: embedder.name, modelKey: embedder.modelKey,
-                precision: embedder.precision.rawValue,
-                uptimeSeconds: (Date().timeIntervalSince(app.metrics.started) * 10).rounded() / 10))
-        }
-        routes.add(.get, "/metrics") { _, _ in
-            let text = app.metrics.render(catalogSize: app.service.count, batcher: app.batcher.statistics,
-                                          thumbnails: app.thumbnails.statistics)
-            return Response(status: .ok,
-                            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-        }
+    /// Adds the routes to `group` (the site's root).
+    func addRoutes(to group: RouterGroup<WebContext>) {
+        group.get("healthz", use: health)
+        group.get("metrics", use: metrics)
+    }
+
+    @Sendable func health(_ request: Request, context: WebContext) async throws -> HealthJSON {
+        let embedder = app.service.embedder
+        return HealthJSON(status: "ok", products: app.service.count, model: embedder.name, modelKey: embedder.modelKey,
+                          precision: embedder.precision.rawValue,
+                          uptimeSeconds: (Date().timeIntervalSince(app.metrics.started) * 10).rounded() / 10)
+    }
+
+    @Sendable func metrics(_ request: Request, context: WebContext) async throws -> Response {
+        let text = app.metrics.render(catalogSize: app.service.count, batcher: app.batcher.statistics,
+                                      thumbnails: app.thumbnails.statistics)
+        return Response(status: .ok,
+                        headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }
 
 /// `GET /healthz`.
-struct HealthJSON: Codable, Sendable {
+struct HealthJSON: ResponseEncodable, Codable, Sendable {
     var status: String
     var products: Int
     var model: String

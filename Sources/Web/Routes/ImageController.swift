@@ -4,30 +4,35 @@ import Hummingbird
 
 /// `GET /images/{id}` (the stored photo) and `GET /thumbnails/{id}?size=` (a cached JPEG), with
 /// ETags and Cache-Control so browsers and proxies keep them.
-struct ImageRoutes {
+struct ImageController {
     let app: WebApp
 
     /// Thumbnail sizes clients may ask for (longest side, pixels).
     static let sizes = [160, 320, 640]
 
-    func register(on routes: RouteTable) {
-        routes.add(.get, "/images/{id}") { request, context in
-            let product = try await product(context)
-            let etag = "\"i-\(ThumbnailCache.version(of: product))\""
-            if Self.matches(request, etag) { return Self.notModified(etag) }
-            let limits = app.service.embedder.options.limits
-            let image = try ProductImage.load(product, limits: limits)
-            return Self.image(image.data, type: ImageFormat(sniffing: image.data).mimeType, etag: etag)
-        }
-        routes.add(.get, "/thumbnails/{id}") { request, context in
-            let size = try size(request)
-            let product = try await product(context)
-            let etag = ThumbnailCache.etag(for: product, size: size)
-            if Self.matches(request, etag) { return Self.notModified(etag) }
-            let cache = app.thumbnails
-            let thumbnail = try await app.onWorkers { try cache.thumbnail(for: product, size: size) }
-            return Self.image(thumbnail.data, type: "image/jpeg", etag: thumbnail.etag)
-        }
+    /// Adds the routes to `group` (the site's root).
+    func addRoutes(to group: RouterGroup<WebContext>) {
+        group.get("images/{id}", use: original)
+        group.get("thumbnails/{id}", use: thumbnail)
+    }
+
+    @Sendable func original(_ request: Request, context: WebContext) async throws -> Response {
+        let product = try await product(context)
+        let etag = "\"i-\(ThumbnailCache.version(of: product))\""
+        if Self.matches(request, etag) { return Self.notModified(etag) }
+        let limits = app.service.embedder.options.limits
+        let image = try ProductImage.load(product, limits: limits)
+        return Self.image(image.data, type: ImageFormat(sniffing: image.data).mimeType, etag: etag)
+    }
+
+    @Sendable func thumbnail(_ request: Request, context: WebContext) async throws -> Response {
+        let size = try size(request)
+        let product = try await product(context)
+        let etag = ThumbnailCache.etag(for: product, size: size)
+        if Self.matches(request, etag) { return Self.notModified(etag) }
+        let cache = app.thumbnails
+        let thumbnail = try await app.onWorkers { try cache.thumbnail(for: product, size: size) }
+        return Self.image(thumbnail.data, type: "image/jpeg", etag: thumbnail.etag)
     }
 
     private func product(_ context: WebContext) async throws -> Product {

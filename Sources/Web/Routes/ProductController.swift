@@ -5,29 +5,23 @@ import Hummingbird
 import Service
 
 /// `GET /api/products/{id}` and `GET /api/products/{id}/similar`.
-struct ProductRoutes {
+struct ProductController {
     let app: WebApp
 
-    func register(on routes: RouteTable) {
-        routes.add(.get, "/api/products/{id}") { _, context in
-            let id = try context.pathParameter("id")
-            return try JSONResponse.make(ProductJSON(try await product(id)))
-        }
-        routes.add(.get, "/api/products/{id}/similar") { request, context in
-            try await similar(request, id: try context.pathParameter("id"))
-        }
+    /// Adds the routes to `group` (`/api/products`).
+    func addRoutes(to group: RouterGroup<WebContext>) {
+        group.get("{id}", use: show)
+        group.get("{id}/similar", use: similar)
     }
 
-    /// The stored product, or 404.
-    func product(_ id: String) async throws -> Product {
-        guard let product = try await app.service.store.product(id: id) else { throw APIError.unknownProduct(id) }
-        return product
+    @Sendable func show(_ request: Request, context: WebContext) async throws -> ProductJSON {
+        ProductJSON(try await product(try context.pathParameter("id")))
     }
 
-    func similar(_ request: Request, id: String) async throws -> Response {
+    @Sendable func similar(_ request: Request, context: WebContext) async throws -> SimilarResponseJSON {
+        let id = try context.pathParameter("id")
         let started = DispatchTime.now().uptimeNanoseconds
-        let pairs = request.queryPairs
-        let parameters = try SearchParameters.parse(pairs, defaultK: app.options.defaultResults,
+        let parameters = try SearchParameters.parse(request.queryPairs, defaultK: app.options.defaultResults,
                                                     maxK: app.options.maxResults, knownKeys: try await app.facets.keys())
         if parameters.crop != nil { throw APIError.badParameter("crop applies to uploaded photos, not to 'more like this'") }
         let product = try await product(id)
@@ -39,9 +33,15 @@ struct ProductRoutes {
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
         app.metrics.search.observe(elapsed / 1000)
-        return try JSONResponse.make(SimilarResponseJSON(
+        return SimilarResponseJSON(
             product: ProductJSON(product),
             results: results.enumerated().map { ResultJSON($1, heatMap: $0 < maps.count ? maps[$0] : nil) },
-            timings: TimingsJSON(decode: 0, embed: 0, search: elapsed, total: elapsed), k: parameters.k))
+            timings: TimingsJSON(decode: 0, embed: 0, search: elapsed, total: elapsed), k: parameters.k)
+    }
+
+    /// The stored product, or 404.
+    func product(_ id: String) async throws -> Product {
+        guard let product = try await app.service.store.product(id: id) else { throw APIError.unknownProduct(id) }
+        return product
     }
 }

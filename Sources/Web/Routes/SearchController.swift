@@ -10,14 +10,15 @@ import Service
 /// The body is read with the byte cap enforced as it streams; the photo then takes the service's one
 /// query path (`SearchService.search(image:request:batcher:)`) on the worker threads, its views embedded
 /// through the `QueryBatcher`, so queries arriving together share one model call.
-struct SearchRoutes {
+struct SearchController {
     let app: WebApp
 
-    func register(on routes: RouteTable) {
-        routes.add(.post, "/api/search") { request, _ in try await search(request) }
+    /// Adds the route to `group` (`/api/search`).
+    func addRoutes(to group: RouterGroup<WebContext>) {
+        group.post(use: search)
     }
 
-    func search(_ request: Request) async throws -> Response {
+    @Sendable func search(_ request: Request, context: WebContext) async throws -> SearchResponseJSON {
         let started = DispatchTime.now().uptimeNanoseconds
         let keys = try await app.facets.keys()
         let queryPairs = request.queryPairs
@@ -45,11 +46,11 @@ struct SearchRoutes {
             app.metrics.modelCall.observe(embedding.modelMilliseconds / 1000)
         }
         let total = Self.seconds(started, DispatchTime.now().uptimeNanoseconds)
-        return try JSONResponse.make(SearchResponseJSON(
+        return SearchResponseJSON(
             results: response.results.enumerated().map { ResultJSON($1, heatMap: $0 < outcome.heatMaps.count ? outcome.heatMaps[$0] : nil) },
             timings: TimingsJSON(decode: response.decodeMilliseconds, embed: response.embedMilliseconds,
                                  search: response.searchMilliseconds, total: total * 1000),
-            k: parameters.k))
+            k: parameters.k)
     }
 
     private func parse(_ pairs: [(String, String)], keys: Set<String>) throws -> SearchParameters {

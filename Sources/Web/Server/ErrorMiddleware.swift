@@ -1,7 +1,9 @@
 import Hummingbird
 
-/// Turns every error a route throws into an answer: JSON `{"error": {"code", "message"}}` with the
-/// right status for API calls, an HTML page for pages people open in a browser.
+/// What Hummingbird cannot do by itself with the errors routes throw: words every error as an `APIError`
+/// (service, catalog and image errors get their status and code), counts refusals in the metrics, logs
+/// server failures, and shows an HTML page to people who opened a page in a browser. Everything else
+/// gets the `APIError`'s own JSON answer.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = WebContext
     let app: WebApp
@@ -19,10 +21,12 @@ struct ErrorMiddleware: RouterMiddleware {
                 context.logger.error("\(request.method) \(request.uri.path): \(apiError.message)")
             }
             if Self.wantsPage(request, context: context) {
-                return PageRoutes.html(ErrorPage.render(apiError, shopName: app.options.shopName, assets: app.assets),
-                                       status: apiError.status)
+                var page = ErrorPage.render(apiError, shopName: app.options.shopName, assets: app.assets)
+                    .response(from: request, context: context)
+                page.status = apiError.status
+                return page
             }
-            return JSONResponse.error(apiError)
+            return try apiError.response(from: request, context: context)
         }
     }
 

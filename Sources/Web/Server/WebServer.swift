@@ -24,7 +24,7 @@ public struct WebServer: Sendable {
 
     /// The Hummingbird application; `onRunning` gets the bound port once it listens (useful with port 0).
     public func makeApplication(logger: Logger? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> App {
-        let (router, _, app) = try build()
+        let (router, app) = try build()
         var logger = logger ?? Logger(label: "lookalike.web")
         if logger.logLevel > .info, ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { logger.logLevel = .info }
         let limit = app.uploadLimit
@@ -40,34 +40,37 @@ public struct WebServer: Sendable {
         return application
     }
 
-    /// The router with every route, and the table of those routes (for the OpenAPI check).
-    public func makeRouter() throws -> (Router<WebContext>, RouteTable) {
-        let (router, routes, _) = try build()
-        return (router, routes)
-    }
-
-    private func build() throws -> (Router<WebContext>, RouteTable, WebApp) {
+    /// The router: the middlewares, then every controller's routes.
+    private func build() throws -> (Router<WebContext>, WebApp) {
         let app = try WebApp(service: service, options: options)
         let router = Router(context: WebContext.self)
-        router.add(middleware: MetricsMiddleware(metrics: app.metrics))
-        router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: ErrorMiddleware(app: app))
-        let routes = RouteTable(router: router)
-        PageRoutes(app: app).register(on: routes)
-        SearchRoutes(app: app).register(on: routes)
-        ProductRoutes(app: app).register(on: routes)
-        AdminRoutes(app: app).register(on: routes)
-        FacetRoutes(app: app).register(on: routes)
-        ImageRoutes(app: app).register(on: routes)
-        HealthRoutes(app: app).register(on: routes)
-        AssetRoutes(app: app).register(on: routes)
-        OpenAPIRoutes(app: app).register(on: routes)
-        return (router, routes, app)
+        router.addMiddleware {
+            MetricsMiddleware(metrics: app.metrics)
+            SecurityHeadersMiddleware()
+            ErrorMiddleware(app: app)
+        }
+        router.addRoutes(Self.routes(app))
+        return (router, app)
     }
 
-    /// The routes the server answers, as `METHOD /path/{param}`.
-    public func routes() throws -> [RouteTable.Route] {
-        try makeRouter().1.routes
+    /// Every route of the site: one controller per area, each adding its routes to its group.
+    static func routes(_ app: WebApp) -> RouteCollection<WebContext> {
+        let routes = RouteCollection(context: WebContext.self)
+        PageController(app: app).addRoutes(to: routes.group())
+        SearchController(app: app).addRoutes(to: routes.group("api/search"))
+        ProductController(app: app).addRoutes(to: routes.group("api/products"))
+        AdminController(app: app).addRoutes(to: routes.group("api/products"))
+        FacetController(app: app).addRoutes(to: routes.group("api/facets"))
+        ImageController(app: app).addRoutes(to: routes.group())
+        HealthController(app: app).addRoutes(to: routes.group())
+        AssetController(app: app).addRoutes(to: routes.group("assets"))
+        OpenAPIController(app: app).addRoutes(to: routes.group())
+        return routes
+    }
+
+    /// The routes the server answers, as Hummingbird's router lists them (`GET /api/products/{id}`).
+    public func routes() throws -> [Router<WebContext>.RouteDescription] {
+        try build().0.routes
     }
 
     /// Runs until SIGINT or SIGTERM, then finishes the requests in flight.
