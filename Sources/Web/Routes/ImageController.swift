@@ -21,7 +21,7 @@ struct ImageController {
         let etag = "\"i-\(ThumbnailCache.version(of: product))\""
         if Self.matches(request, etag) { return Self.notModified(etag) }
         let limits = app.service.embedder.options.limits
-        let image = try ProductImage.load(product, limits: limits)
+        let image = try Self.reading(product) { try ProductImage.load(product, limits: limits) }
         return Self.image(image.data, type: ImageFormat(sniffing: image.data).mimeType, etag: etag)
     }
 
@@ -31,8 +31,18 @@ struct ImageController {
         let etag = ThumbnailCache.etag(for: product, size: size)
         if Self.matches(request, etag) { return Self.notModified(etag) }
         let cache = app.thumbnails
-        let thumbnail = try await app.onWorkers { try cache.thumbnail(for: product, size: size) }
+        let thumbnail = try await app.onWorkers { try Self.reading(product) { try cache.thumbnail(for: product, size: size) } }
         return Self.image(thumbnail.data, type: "image/jpeg", etag: thumbnail.etag)
+    }
+
+    /// Runs `body` on the product's stored image: a file that cannot be read or decoded is the server's
+    /// failure (500, neutral message), never a client error naming the file.
+    static func reading<T>(_ product: Product, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw APIError.storedImageUnreadable("product '\(product.id)'", cause: error)
+        }
     }
 
     private func product(_ context: WebContext) async throws -> Product {

@@ -2,8 +2,8 @@ import Hummingbird
 
 /// What Hummingbird cannot do by itself with the errors routes throw: words every error as an `APIError`
 /// (service, catalog and image errors get their status and code), counts refusals in the metrics, logs
-/// server failures, and shows an HTML page to people who opened a page in a browser. Everything else
-/// gets the `APIError`'s own JSON answer.
+/// (server failures as errors with their details, refusals at debug), and shows an HTML page to people
+/// who opened a page in a browser. Everything else gets the `APIError`'s own JSON answer.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = WebContext
     let app: WebApp
@@ -12,22 +12,37 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            var apiError = APIError.from(error)
-            if context.endpointPath == "NotFound" || (apiError.code == "not_found" && context.endpointPath == nil) {
-                apiError = .noRoute(request.method.rawValue, request.uri.path)
-            }
-            if apiError.status.code >= 400 && apiError.status.code < 500 { app.metrics.recordRejection(code: apiError.code) }
+            let apiError = answer(to: error, request: request, context: context)
+            let line = "\(request.method) \(request.uri.path): \(apiError.status.code) \(apiError.code): \(apiError.message)"
+                + (apiError.detail.map { " (\($0))" } ?? "")
             if apiError.status.code >= 500 {
-                context.logger.error("\(request.method) \(request.uri.path): \(apiError.message)")
+                context.logger.error("\(line)")
+            } else {
+                if apiError.status.code >= 400 { app.metrics.recordRejection(code: apiError.code) }
+                context.logger.debug("\(line)")
             }
-            if Self.wantsPage(request, context: context) {
-                var page = ErrorPage.render(apiError, shopName: app.options.shopName, assets: app.assets)
-                    .response(from: request, context: context)
-                page.status = apiError.status
-                return page
-            }
-            return try apiError.response(from: request, context: context)
+            return try Self.wantsPage(request, context: context)
+                ? page(apiError, request: request, context: context)
+                : apiError.response(from: request, context: context)
         }
+    }
+
+    /// The `APIError` for `error`; the router's own "no such route" becomes 404 `not_found`.
+    private func answer(to error: any Error, request: Request, context: Context) -> APIError {
+        let apiError = APIError.from(error)
+        guard context.endpointPath == "NotFound" || (apiError.code == "not_found" && context.endpointPath == nil) else {
+            return apiError
+        }
+        return .noRoute(request.method.rawValue, request.uri.path)
+    }
+
+    /// The error as an HTML page with its status and headers.
+    private func page(_ apiError: APIError, request: Request, context: Context) -> Response {
+        var response = ErrorPage.render(apiError, shopName: app.options.shopName, assets: app.assets)
+            .response(from: request, context: context)
+        response.status = apiError.status
+        response.headers.append(contentsOf: apiError.headers)
+        return response
     }
 
     /// Pages (and unknown paths opened by a browser) get HTML errors; everything else JSON.
