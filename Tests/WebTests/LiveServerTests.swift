@@ -12,14 +12,15 @@ final class LiveServerTests: TimedTestCase {
     static let curl = "/usr/bin/curl"
 
     /// Runs the server for `body` and stops it gracefully afterwards.
-    func withServer(_ configure: (inout WebOptions) -> Void = { _ in }, _ body: (String) async throws -> Void) async throws {
+    func withServer(_ configure: (inout WebOptions) -> Void = { _ in }, logger: Logger? = nil,
+                    _ body: (String) async throws -> Void) async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.curl) else { throw XCTSkip("curl is not installed") }
         let service = try await WebFixtures.fashionCatalog()
         var options = WebOptions()
         options.port = 0
         configure(&options)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = try WebServer(service: service, options: options).makeApplication { port in
+        let app = try WebServer(service: service, options: options).makeApplication(logger: logger) { port in
             continuation.yield(port)
             continuation.finish()
         }
@@ -97,5 +98,33 @@ final class LiveServerTests: TimedTestCase {
             XCTAssertEqual(output.status, 200, output.body)
             XCTAssertEqual(output.seconds, 0, "the second request reuses the connection (no new connect): \(output.body)")
         }
+    }
+
+    func testAbortedUploadIsTheClientsNotAServerFailure() async throws {
+        let folder = try WebFixtures.temporaryFolder(self)
+        let file = folder.appendingPathComponent("slow.jpg")
+        try Data(count: 400_000).write(to: file)
+        let log = LogCapture()
+        try await withServer(logger: log.logger) { site in
+            // curl gives up after 1 s at 20 kB/s and closes the connection mid-body: once raw, once as a form.
+            let limited = ["--limit-rate", "20k", "--max-time", "1"]
+            _ = try curl(limited + ["-H", "Content-Type: image/jpeg", "--data-binary", "@\(file.path)", "\(site)/api/search"])
+            _ = try curl(limited + ["-F", "image=@\(file.path)", "\(site)/api/search"])
+            let prefix = #"lookalike_http_requests_total{method="POST",route="/api/search",status=""#
+            var metrics = ""
+            let deadline = Date().addingTimeInterval(15)
+            while Date() < deadline {
+                metrics = try curl(["\(site)/metrics"]).body
+                let answered = metrics.split(separator: "\n").filter { $0.hasPrefix(prefix) }
+                    .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +)
+                if answered >= 2 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            XCTAssertTrue(metrics.contains(prefix + #"400"} 2"#), metrics)
+            XCTAssertFalse(metrics.contains(prefix + "500"), metrics)
+            XCTAssertTrue(metrics.contains(#"lookalike_rejected_requests_total{code="upload_aborted"} 2"#), metrics)
+        }
+        XCTAssertEqual(log.all.filter { $0.level >= .error }.map(\.description), [])
+        XCTAssertTrue(log.all.contains { $0.message.contains("upload_aborted") }, "the refusal is logged (at debug): \(log.all)")
     }
 }

@@ -58,6 +58,11 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     static func noRoute(_ method: String, _ path: String) -> APIError {
         APIError(.notFound, "not_found", "there is no \(method) \(path); see /openapi.json for the API")
     }
+    /// 400: the body stopped before its end (the client closed the connection mid-upload).
+    static func uploadAborted(_ cause: (any Error)?) -> APIError {
+        APIError(.badRequest, "upload_aborted", "the upload stopped before the whole body arrived (was the connection closed?)",
+                 detail: cause.map { "\($0)" })
+    }
     /// 413: the body is larger than allowed.
     static func tooLarge(bytes: Int?, limit: Int) -> APIError {
         let size = bytes.map { " (\(ByteFormat.text($0)))" } ?? ""

@@ -32,7 +32,7 @@ struct MultipartForm: Sendable {
     /// Most parts one form may have.
     static let maxParts = 200
 
-    /// Reads and parses the body; 413 past `limit` bytes, 400 when it is not well-formed.
+    /// Reads and parses the body; 413 past `limit` bytes, 400 when it is not well-formed or stops early.
     static func read(_ request: Request, boundary: String, limit: Int) async throws -> MultipartForm {
         try BodyReader.checkDeclaredLength(request, limit: limit)
         let collector = PartCollector()
@@ -41,7 +41,8 @@ struct MultipartForm: Sendable {
         parser.onBody = { buffer in collector.body(&buffer) }
         parser.onPartComplete = { collector.complete() }
         var received = 0
-        for try await chunk in request.body {
+        var body = request.body.makeAsyncIterator()
+        while let chunk = try await BodyReader.next(&body) {
             received += chunk.readableBytes
             guard received <= limit else { throw APIError.tooLarge(bytes: nil, limit: limit) }
             do {
@@ -51,6 +52,7 @@ struct MultipartForm: Sendable {
             }
             if collector.parts.count > maxParts { throw malformed("the form has more than \(maxParts) fields") }
         }
+        try BodyReader.checkComplete(request, received: received)
         guard !collector.inPart else { throw malformed("the multipart body ends in the middle of a field (was the upload cut off?)") }
         if let problem = collector.problem { throw malformed(problem) }
         return MultipartForm(parts: collector.parts)
