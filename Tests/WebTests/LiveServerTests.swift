@@ -100,6 +100,15 @@ final class LiveServerTests: TimedTestCase {
         }
     }
 
+    func testVeryLongURLGetsAJSONAnswer() async throws {
+        try await withServer { site in
+            let long = try curl(["\(site)/api/products/test-1/similar?filter=" + String(repeating: "a", count: 100_000)])
+            XCTAssertEqual(long.status, 400, long.body)
+            XCTAssertTrue(long.body.contains(#""code":"request_head_too_large""#), "a JSON error, not an empty body: \(long.body)")
+            XCTAssertEqual(try curl(["\(site)/healthz"]).status, 200)
+        }
+    }
+
     func testAbortedUploadIsTheClientsNotAServerFailure() async throws {
         let folder = try WebFixtures.temporaryFolder(self)
         let file = folder.appendingPathComponent("slow.jpg")

@@ -151,7 +151,7 @@ final class SearchRouteTests: TimedTestCase {
             let cutOff = try await client.execute(uri: "/api/search", method: .post, headers: cut.headers(), body: truncated)
             XCTAssertAPIError(cutOff, 400, "malformed_multipart")
             let get = try await client.execute(uri: "/api/search", method: .get)
-            XCTAssertAPIError(get, 404, "not_found")
+            XCTAssertAPIError(get, 405, "method_not_allowed")
         }
     }
 

@@ -4,9 +4,13 @@ import Hummingbird
 extension APIError: HTTPResponseError {
     /// The error as JSON `{"error": {"code", "message"}}` with its status and headers; never cached.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        APIJSONEncoder.response(jsonBody, status: status, headers: headers)
+    }
+
+    /// `{"error": {"code": …, "message": …}}`, encoded.
+    var jsonBody: Data {
         let envelope = ErrorEnvelope(error: .init(code: code, message: message))
-        let json = (try? APIJSONEncoder.json.encode(envelope)) ?? Data(#"{"error":{"code":"internal","message":"error"}}"#.utf8)
-        return APIJSONEncoder.response(json, status: status, headers: headers)
+        return (try? APIJSONEncoder.json.encode(envelope)) ?? Data(#"{"error":{"code":"internal","message":"error"}}"#.utf8)
     }
 }
 

@@ -58,6 +58,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     static func noRoute(_ method: String, _ path: String) -> APIError {
         APIError(.notFound, "not_found", "there is no \(method) \(path); see /openapi.json for the API")
     }
+    /// 405: the path exists, but not with this method; `Allow` lists the methods it has.
+    static func methodNotAllowed(_ method: String, _ path: String, allowed: [String]) -> APIError {
+        let list = allowed.joined(separator: ", ")
+        return APIError(.methodNotAllowed, "method_not_allowed", "\(path) does not answer \(method); it answers \(list)",
+                        headers: [.allow: list])
+    }
     /// 400: the body stopped before its end (the client closed the connection mid-upload).
     static func uploadAborted(_ cause: (any Error)?) -> APIError {
         APIError(.badRequest, "upload_aborted", "the upload stopped before the whole body arrived (was the connection closed?)",

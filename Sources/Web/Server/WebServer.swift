@@ -27,10 +27,13 @@ public struct WebServer: Sendable {
         let (router, app) = try build()
         var logger = logger ?? Logger(label: "lookalike.web")
         if logger.logLevel > .info, ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { logger.logLevel = .info }
-        let limit = app.uploadLimit
+        let limit = app.uploadLimit, metrics = app.metrics
         var application = Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: limit)])),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [MalformedRequestHandler(metrics: metrics), ExpectContinueHandler(maxBodyBytes: limit)],
+                httpDecoderConfiguration: .init(maxHeaderFieldSize: MalformedRequestHandler.headLimit,
+                                                maxHeaderListSize: MalformedRequestHandler.headLimit))),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "Lookalike"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -40,16 +43,21 @@ public struct WebServer: Sendable {
         return application
     }
 
-    /// The router: the middlewares, then every controller's routes.
+    /// The router: the middlewares, then every controller's routes; HEAD is answered wherever GET is.
     private func build() throws -> (Router<WebContext>, WebApp) {
         let app = try WebApp(service: service, options: options)
-        let router = Router(context: WebContext.self)
+        let routes = Self.routes(app)
+        // The same routes in a router of their own, only to list them: the error middleware, added before
+        // the routes, needs the list for its 405s.
+        let listing = Router(context: WebContext.self)
+        listing.addRoutes(routes)
+        let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
         router.addMiddleware {
             MetricsMiddleware(metrics: app.metrics)
             SecurityHeadersMiddleware()
-            ErrorMiddleware(app: app)
+            ErrorMiddleware(app: app, allowed: AllowedMethods(listing.routes))
         }
-        router.addRoutes(Self.routes(app))
+        router.addRoutes(routes)
         return (router, app)
     }
 
@@ -68,7 +76,8 @@ public struct WebServer: Sendable {
         return routes
     }
 
-    /// The routes the server answers, as Hummingbird's router lists them (`GET /api/products/{id}`).
+    /// The routes the server answers, as Hummingbird's router lists them (`GET /api/products/{id}`); the HEAD
+    /// route of each GET route is made when the server starts, and not listed.
     public func routes() throws -> [Router<WebContext>.RouteDescription] {
         try build().0.routes
     }
