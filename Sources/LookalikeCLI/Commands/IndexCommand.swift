@@ -35,7 +35,7 @@ struct IndexCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
-    @Option(help: ArgumentHelp("Bring the HNSW graph (<db>.hnsw) up to date after the import: hnsw always, auto from \(VectorIndexKind.autoThreshold) products or when the file exists, exact never.", valueName: "kind"))
+    @Option(help: ArgumentHelp("Bring the HNSW graph (catalog.db → catalog.hnsw) up to date after the import: hnsw always, auto from \(VectorIndexKind.autoThreshold) products or when the file exists, exact never.", valueName: "kind"))
     var index: VectorIndexKind = .auto
 
     func run() async throws {

@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Score: cosine (the default) or euclidean (for comparisons).", visibility: .hidden))
     var metric: VectorMetric = QueryDefaults.metric
 
-    @Option(help: ArgumentHelp("exact, hnsw (kept in <db>.hnsw) or auto (hnsw from \(VectorIndexKind.autoThreshold) products).", valueName: "kind"))
+    @Option(help: ArgumentHelp("exact, hnsw (kept beside the catalog: catalog.db → catalog.hnsw) or auto (hnsw from \(VectorIndexKind.autoThreshold) products).", valueName: "kind"))
     var index: VectorIndexKind = QueryDefaults.index
 
     @Option(name: .customLong("shop-name"), help: "Name shown in the page header.")

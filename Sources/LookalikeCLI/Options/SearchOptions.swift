@@ -17,7 +17,7 @@ struct SearchOptions: ParsableArguments {
     @Option(name: .long, help: "How vectors are held in memory: int8 (with a scale per vector: the fastest scan), f16 or f32 (exact scores). HNSW holds int8 as f16.")
     var storage: VectorStorage = QueryDefaults.storage
 
-    @Option(name: .long, help: ArgumentHelp("exact (brute force), hnsw (approximate, kept in <db>.hnsw and updated incrementally) or auto (hnsw from \(VectorIndexKind.autoThreshold) products).", valueName: "kind"))
+    @Option(name: .long, help: ArgumentHelp("exact (brute force), hnsw (approximate, kept beside the catalog, catalog.db → catalog.hnsw, and updated incrementally) or auto (hnsw from \(VectorIndexKind.autoThreshold) products).", valueName: "kind"))
     var index: VectorIndexKind = QueryDefaults.index
 
     @Option(name: .long, help: "Vectors compared: raw or tuned (`lookalike tune`). Default: raw for photos, tuned for `similar` when the catalog has a tuning.")

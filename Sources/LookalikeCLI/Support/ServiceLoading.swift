@@ -4,7 +4,7 @@ import Service
 
 extension SearchOptions {
     /// The search service over `catalog` with the model of `model` and these options' storage, metric
-    /// and index kind; an HNSW graph lives beside a SQLite catalog file (`<db>.hnsw`). With `readDB`
+    /// and index kind; an HNSW graph lives beside a SQLite catalog file (`catalog.db` → `catalog.hnsw`). With `readDB`
     /// (PostgreSQL only) searches go to that replica.
     func service(catalog: CatalogOptions, model: ModelOptions, readDB: String? = nil) async throws -> SearchService {
         try await SearchService(store: catalog.open(readDB: readDB), embedder: model.load(), storage: storage, metric: metric,
