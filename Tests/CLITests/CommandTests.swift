@@ -59,6 +59,19 @@ final class CommandTests: TimedTestCase {
         XCTAssertTrue(notImage.stderr.contains("is not an image"), notImage.stderr)
     }
 
+    func testServeRefusesAMissingCatalogUnlessAskedToCreateIt() throws {
+        let folder = try CLIRunner.temporaryFolder(self)
+        let typo = folder.appendingPathComponent("typo.db").path
+        let refused = try CLIRunner.run(["serve", "--db", typo, "--port", "0"], in: folder)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("there is no catalog at \(typo)"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("lookalike index <source> --db \(typo)"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: typo), "nothing is created")
+        let stats = try CLIRunner.run(["stats", "--db", typo], in: folder)
+        XCTAssertNotEqual(stats.status, 0)
+        XCTAssertTrue(stats.stderr.contains("there is no catalog"), stats.stderr)
+    }
+
     func testEmbedAndClassifyJSONContracts() throws {
         let folder = try CLIRunner.temporaryFolder(self)
         let chelsea = CLIRunner.root.appendingPathComponent("testdata/photos/chelsea.png").path

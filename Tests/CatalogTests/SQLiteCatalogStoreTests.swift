@@ -27,6 +27,30 @@ final class SQLiteCatalogStoreTests: TimedTestCase {
     func testImportRunsFailuresStatsAndSettings() async throws { try await CatalogStoreContract.importRunsFailuresStatsAndSettings(fixture()) }
     func testUpsertProductsUpdatesMetadataOnly() async throws { try await CatalogStoreContract.upsertProductsUpdatesMetadataOnly(fixture()) }
 
+    func testWritesAreRefusedOnceTheFileIsDeletedOrReplaced() async throws {
+        let (store, path) = try makeStore()
+        try await store.upsert([(product("kept"), [1, 0, 0])], modelKey: "m")
+        try FileManager.default.removeItem(atPath: path)
+        do {
+            try await store.upsert([(product("lost"), [0, 1, 0])], modelKey: "m")
+            XCTFail("a write to a deleted catalog file must fail, not vanish")
+        } catch let error as CatalogStoreError {
+            XCTAssertEqual(error, .fileReplaced(path: path))
+            XCTAssertTrue(error.description.contains("nothing was written"), error.description)
+        }
+        // Another file put in its place is not written through the old handle either.
+        let other = try SQLiteCatalogStore(path: path)
+        do {
+            _ = try await store.remove(ids: ["kept"])
+            XCTFail("a write to a replaced catalog file must fail")
+        } catch let error as CatalogStoreError {
+            XCTAssertEqual(error, .fileReplaced(path: path))
+        }
+        try await other.upsert([(product("new"), [0, 0, 1])], modelKey: "m")
+        let count = try await other.count()
+        XCTAssertEqual(count, 1)
+    }
+
     func testMigrationsAreNamedAndRecorded() throws {
         let (store, path) = try makeStore()
         let (applied, tables, journal) = try store.pool.read { db in

@@ -6,6 +6,8 @@ public final class SQLiteCatalogStore: CatalogStore {
     /// Path of the database file.
     public let path: String
     let pool: DatabasePool
+    /// The file opened (device and inode): writes are refused once `path` names another file or none.
+    let identity: FileIdentity?
 
     /// Opens (creating if needed) the catalog at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -32,6 +34,7 @@ public final class SQLiteCatalogStore: CatalogStore {
                 throw CatalogStoreError.schemaTooNew(path: path, unknownMigrations: applied.subtracting(known).sorted())
             }
             try migrator.migrate(pool)
+            identity = FileIdentity(path: path)
         } catch let error as CatalogStoreError {
             throw error
         } catch let error as DatabaseError {
@@ -44,7 +47,10 @@ public final class SQLiteCatalogStore: CatalogStore {
     // MARK: - Database access with readable errors
 
     /// Runs `body` in a write transaction, turning SQLite errors into `CatalogStoreError.database`.
+    /// Refuses (`fileReplaced`) when the file was deleted or replaced since it was opened: SQLite would go on
+    /// writing to the unlinked file and every write would be lost.
     func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if let identity, FileIdentity(path: path) != identity { throw CatalogStoreError.fileReplaced(path: path) }
         do {
             return try await pool.write(body)
         } catch let error as DatabaseError {
@@ -133,5 +139,19 @@ extension Array {
     /// Consecutive slices of at most `size` elements.
     func chunked(by size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0 ..< Swift.min($0 + size, count)] }
+    }
+}
+
+/// Which file a path names: device and inode, as `stat` gives them.
+struct FileIdentity: Equatable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+
+    /// The identity of the file at `path`, nil if there is none.
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
     }
 }

@@ -14,6 +14,8 @@ public enum CatalogStoreError: Error, CustomStringConvertible, Equatable {
     case unknownImportRun(id: Int64)
     /// A database operation failed.
     case database(operation: String, reason: String)
+    /// The database file was deleted or replaced by another file while the catalog had it open.
+    case fileReplaced(path: String)
 
     /// A message written for the person who hit the error.
     public var description: String {
@@ -35,6 +37,9 @@ public enum CatalogStoreError: Error, CustomStringConvertible, Equatable {
             return "there is no import run #\(id) in this catalog"
         case let .database(operation, reason):
             return "catalog database error while \(operation): \(reason)"
+        case let .fileReplaced(path):
+            return "the catalog file \(path) was deleted or replaced while it was open, so nothing was written; "
+                + "restore the file, or restart to open the one now there"
         }
     }
 }

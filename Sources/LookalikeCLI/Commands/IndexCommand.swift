@@ -47,7 +47,7 @@ struct IndexCommand: AsyncParsableCommand {
         let signals = SignalWatcher.stoppingAfterBatch(stop)
         defer { signals.cancel() }
         let catalogSource = try Catalog.source(for: source)
-        let store = try await catalog.open()
+        let store = try await catalog.open(create: true)
         let embedder = try modelOptions.load()
         var options = ImportOptions()
         options.batchSize = batch

@@ -37,7 +37,7 @@ struct MigrateCommand: AsyncParsableCommand {
             throw ExitCode(130)
         }
         let source = try await sourceOptions.open()
-        let opened = try await targetOptions.open()
+        let opened = try await targetOptions.open(create: true)
         guard let target = opened as? any CatalogCopying else {
             throw ValidationError("\(targetOptions.displayName) cannot take a copied catalog")
         }

@@ -55,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("shop-name"), help: "Name shown in the page header.")
     var shopName = "Lookalike"
 
+    @Flag(name: .customLong("create"), help: "Create the SQLite catalog if it does not exist, to fill it through POST /api/products (without it a missing --db is an error).")
+    var create = false
+
     func run() async throws {
         guard (1 ... 65535).contains(port) || port == 0 else { throw ValidationError("--port must be 0…65535") }
         guard maxUploadMB > 0, maxUploadMB <= 200 else { throw ValidationError("--max-upload-mb must be above 0 and at most 200") }
@@ -68,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         var embedderOptions = try modelOptions.embedderOptions()
         embedderOptions.limits = ImageLimits(maxBytes: Int(maxUploadMB * 1_000_000), maxPixels: Int(maxMegapixels * 1_000_000))
         embedderOptions.maxBatch = max(embedderOptions.maxBatch, batch)
-        let store = try await catalog.open(readDB: replica.readDB)
+        let store = try await catalog.open(readDB: replica.readDB, create: create)
         let embedder = try Embedder(model: modelOptions.model, options: embedderOptions)
         let service = try await SearchService(store: store, embedder: embedder, storage: storage, metric: metric,
                                               kind: index, hnswFile: catalog.hnswFile, log: { printError("lookalike: \($0)") })

@@ -21,15 +21,22 @@ struct CatalogOptions: ParsableArguments {
     /// `--db` for messages: a URL without its password.
     var displayName: String { isPostgres ? PostgresURL.redact(db) : db }
 
-    /// Opens (creating or migrating if needed) the catalog; with `readDB`, searches go to that replica.
-    func open(readDB: String? = nil) async throws -> any CatalogStore {
+    /// Opens (migrating if needed) the catalog; with `readDB`, searches go to that replica. A SQLite file
+    /// that does not exist is created only with `create` (imports); every other command refuses it with
+    /// the command that makes one, so a mistyped `--db` never serves an empty catalog.
+    func open(readDB: String? = nil, create: Bool = false) async throws -> any CatalogStore {
         if isPostgres {
             return try await PostgresCatalogStore(url: db, readURL: readDB)
         }
         if let readDB {
             throw ValidationError("--read-db \(PostgresURL.redact(readDB)) needs a postgres:// --db (SQLite has no replicas)")
         }
-        return try SQLiteCatalogStore(path: URL(fileURLWithPath: db).standardized.path)
+        let path = URL(fileURLWithPath: db).standardized.path
+        guard create || FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("there is no catalog at \(db): create one with `lookalike index <source> --db \(db)` "
+                + "(see `lookalike index --help`), or check the path")
+        }
+        return try SQLiteCatalogStore(path: path)
     }
 
     /// Folder for images that exist only as pixels (Fashion-MNIST): --images, else "<db>-images" beside a

@@ -55,6 +55,7 @@ struct SearchOptions: ParsableArguments {
         guard k >= 1, k <= 1000 else { throw ValidationError("--k must be between 1 and 1000") }
         if let expansionDepth, expansionDepth < 0 || expansionDepth > 100 { throw ValidationError("--qe must be between 0 and 100") }
         if let consensus, consensus < 0 || consensus > 100 { throw ValidationError("--consensus must be between 0 and 100") }
+        _ = try parsedFilters()
     }
 }
 

@@ -36,7 +36,7 @@ struct FillBenchCommand: AsyncParsableCommand {
         guard count >= 1, count <= 100_000_000, dim >= 1, dim <= 4096, batch >= 1, batch <= 100_000 else {
             throw ValidationError("--count 1…100000000, --dim 1…4096, --batch 1…100000")
         }
-        let store = try await catalog.open()
+        let store = try await catalog.open(create: true)
         let data = SyntheticVectors(dimension: dim, clusters: 1000, seed: seed, noise: SyntheticRecipe.latent.defaultNoise,
                                     recipe: .latent)
         var load = try await BulkVectorLoad(into: store, modelKey: modelKey, count: count)
