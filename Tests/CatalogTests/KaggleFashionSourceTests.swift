@@ -12,6 +12,22 @@ final class KaggleFashionSourceTests: TimedTestCase {
         return root
     }
 
+    func testAnIdThatLeavesTheImagesFolderIsRefused() throws {
+        let header = "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName"
+        let root = try makeKaggleFolder([header, "../secret,Men,Apparel,Topwear,Shirts,Navy,Fall,2011,Casual,Sneaky",
+                                         "15970,Men,Apparel,Topwear,Shirts,Navy,Fall,2011,Casual,Fine"].joined(separator: "\n"),
+                                        images: ["15970"])
+        // The file the id points at exists, one folder up from images/.
+        try write(Data([0xFF, 0xD8, 0xFF]), to: "secret.jpg", in: root)
+        let entries = Array(try KaggleFashionSource(root: root).items())
+        XCTAssertEqual(entries.count, 2)
+        guard case let .problem(problem) = entries[0] else { return XCTFail("imported \(entries[0])") }
+        XCTAssertEqual(problem.item, "styles.csv line 2 (id ../secret)")
+        XCTAssertTrue(problem.reason.contains("outside images/"), problem.reason)
+        guard case let .item(fine) = entries[1] else { return XCTFail("\(entries[1])") }
+        XCTAssertEqual(fine.location, "styles.csv line 3")
+    }
+
     func testRealWorldQuirks() throws {
         let header = "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName"
         let rows = [

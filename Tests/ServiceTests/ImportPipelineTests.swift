@@ -56,6 +56,23 @@ final class ImportPipelineTests: TimedTestCase {
         XCTAssertEqual(after.count, 3, "re-embedding replaces, never duplicates")
     }
 
+    func testTheFirstOfTwoItemsWithOneIdWinsAndTheSecondIsNamed() async throws {
+        let (folder, store, pipeline) = try makeCatalog()
+        // Line 3 and line 5 share an id; line 3's image must win however the decoders race.
+        let manifest = folder.appendingPathComponent("products.csv")
+        try Data(("id,image,title\n" + "a,coffee.png,Coffee\n" + "twin,cats/chelsea.png,First twin\n"
+            + "b,people/astronaut.png,Astronaut\n" + "twin,coffee.png,Second twin\n").utf8).write(to: manifest)
+        for _ in 0 ..< 3 {
+            let summary = try await pipeline(false).run(source: try ManifestSource(file: manifest))
+            let failures = try await store.failures(runID: summary.runID)
+            let product = try await store.product(id: "twin")
+            XCTAssertEqual(product?.title, "First twin")
+            XCTAssertEqual(failures.count, 1, "\(failures)")
+            XCTAssertEqual(failures.first?.item, "products.csv line 5 (id twin)")
+            XCTAssertTrue(failures.first?.reason.contains("products.csv line 3 has the same id") ?? false, "\(failures)")
+        }
+    }
+
     func testPruneRemovesVanishedProductsOnlyWhenAsked() async throws {
         let (folder, store, pipeline) = try makeCatalog()
         _ = try await pipeline(false).run(source: FolderSource(root: folder))

@@ -28,13 +28,16 @@ public struct SourceItem: Sendable, Hashable {
     public var attributes: [String: String]
     /// Where its pixels come from.
     public var image: ImageReference
+    /// Where the source lists it, for messages ("manifest.csv line 12"); nil when the id says it all.
+    public var location: String?
 
     /// Creates an item.
-    public init(id: String, title: String, attributes: [String: String], image: ImageReference) {
+    public init(id: String, title: String, attributes: [String: String], image: ImageReference, location: String? = nil) {
         self.id = id
         self.title = title
         self.attributes = attributes
         self.image = image
+        self.location = location
     }
 }
 

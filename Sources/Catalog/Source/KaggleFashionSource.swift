@@ -71,6 +71,11 @@ public struct KaggleFashionSource: CatalogSource {
         if id.isEmpty {
             return .problem(SourceProblem(item: location, reason: "the id is empty"))
         }
+        // The id names a file in images/: one that could reach outside it (a '/', "..") is refused.
+        guard !id.contains("/"), !id.contains("\\"), id != ".", id != "..", !id.contains("\0") else {
+            return .problem(SourceProblem(item: "\(location) (id \(id))",
+                                          reason: "the id names an image outside images/ ('/' or '..' in an id is not allowed)"))
+        }
         guard let image = imageFile(for: id, in: images) else {
             return .problem(SourceProblem(item: "\(location) (id \(id))", reason: "image images/\(id).jpg not found"))
         }
@@ -79,7 +84,7 @@ public struct KaggleFashionSource: CatalogSource {
             attributes[column] = fields[index]
         }
         let title = fields[nameColumn].isEmpty ? id : fields[nameColumn]
-        return .item(SourceItem(id: id, title: title, attributes: attributes, image: .file(image)))
+        return .item(SourceItem(id: id, title: title, attributes: attributes, image: .file(image), location: location))
     }
 
     /// `images/<id>.jpg`, or another image extension if the export was converted.

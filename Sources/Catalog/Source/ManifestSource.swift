@@ -103,6 +103,7 @@ public struct ManifestSource: CatalogSource {
             return .problem(SourceProblem(item: item, reason: "image \(image) not found"))
         }
         let title = (title?.isEmpty == false ? title : nil) ?? id
-        return .item(SourceItem(id: id, title: title, attributes: attributes, image: .file(url.standardizedFileURL)))
+        return .item(SourceItem(id: id, title: title, attributes: attributes, image: .file(url.standardizedFileURL),
+                                location: location))
     }
 }

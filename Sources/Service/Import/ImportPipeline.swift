@@ -100,10 +100,7 @@ public final class ImportPipeline: Sendable {
                     seen.insert(id)
                     fail(id, reason)
                 case .ready(let product, let image, let signature):
-                    guard seen.insert(product.id).inserted else {
-                        fail(product.id, "duplicate id: another item with this id came earlier (\(product.imagePath ?? "pixels"))")
-                        continue
-                    }
+                    seen.insert(product.id)
                     batch.append((product, image, signature))
                     if batch.count >= options.batchSize { try await flush() }
                 }
@@ -143,12 +140,22 @@ public final class ImportPipeline: Sendable {
             let group = DispatchGroup()
             let workers = DispatchSemaphore(value: threads)
             var listed = 0
+            // Where each id was first listed: a later item with the same id is refused here, in listing order,
+            // so the first one always wins whatever order the decoders finish in.
+            var firstListed: [String: String] = [:]
             for entry in entries {
                 if stop.isStopped || listed >= limit { break }
                 switch entry {
                 case .problem(let problem):
                     channel.send(.problem(problem))
                 case .item(let item):
+                    let location = item.location ?? "item \(listed + 1)"
+                    if let first = firstListed[item.id] {
+                        channel.send(.problem(SourceProblem(item: "\(location) (id \(item.id))",
+                                                            reason: "duplicate id: \(first) has the same id and is kept")))
+                        continue
+                    }
+                    firstListed[item.id] = location
                     listed += 1
                     workers.wait()
                     queue.async(group: group) {
