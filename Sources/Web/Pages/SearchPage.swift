@@ -27,17 +27,22 @@ struct SearchPage {
         </section>
         \(emptyNotice)
         <section class="query" aria-label="Your photo">
-          <div id="dropzone" class="dropzone" tabindex="0" role="button" aria-describedby="drop-help">
+          <div id="dropzone" class="dropzone">
             <img class="drop-icon" src="\(assets.url("upload.svg"))" alt="" width="48" height="48">
             <p class="drop-title"><strong>Drop a photo here</strong> or paste one</p>
             <div class="actions">
-              <label class="button primary" for="file-input">Choose a photo</label>
-              <label class="button camera-button" for="camera-input">Take a photo</label>
+              <label class="button primary file-button">
+                <input id="file-input" class="visually-hidden" type="file" accept="image/*" aria-describedby="drop-help">
+                Choose a photo
+              </label>
+              <label class="button file-button camera-button">
+                <input id="camera-input" class="visually-hidden" type="file" accept="image/*" capture="environment"
+                       aria-describedby="drop-help">
+                Take a photo
+              </label>
             </div>
             <p id="drop-help" class="hint">JPEG, PNG, WebP, HEIC or AVIF, up to \(ByteFormat.text(options.maxUploadBytes)). \
-        Press Enter to choose a file; Ctrl+V pastes from the clipboard.</p>
-            <input id="file-input" class="visually-hidden" type="file" accept="image/*" tabindex="-1">
-            <input id="camera-input" class="visually-hidden" type="file" accept="image/*" capture="environment" tabindex="-1">
+        Ctrl+V pastes a photo from the clipboard.</p>
           </div>
           <div id="preview" class="preview" hidden>
             <div id="crop-stage" class="crop-stage">

@@ -54,12 +54,11 @@
       if (file) useFile(file);
     });
   }
+  // A click anywhere on the drop zone opens the picker too; keyboard and screen reader users have the
+  // file inputs themselves (each inside its visible label, which looks like a button).
   el.dropzone.addEventListener('click', (event) => {
     if (event.target.closest('label, input')) return; // the labels open their own pickers
     el.fileInput.click();
-  });
-  el.dropzone.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); el.fileInput.click(); }
   });
   let dragDepth = 0;
   document.addEventListener('dragenter', (event) => {
@@ -162,7 +161,7 @@
     setStatus('Add a photo to see matching products.');
     if (clearError) hideError();
     if (location.search) history.pushState({}, '', '/');
-    el.dropzone.focus();
+    el.fileInput.focus();
   }
 
   // ---- Cropping: drag across the photo, or use the keyboard on the crop box ----------------

@@ -114,6 +114,27 @@ final class WebDriver: @unchecked Sendable {
         try await call("POST", "\(s)/execute/sync", ["script": source, "args": arguments])
     }
 
+    /// Runs an asynchronous script: its last argument is a callback, and the value passed to it is returned.
+    @discardableResult
+    func asyncScript(_ source: String, _ arguments: [Any] = []) async throws -> Any? {
+        try await call("POST", "\(s)/execute/async", ["script": source, "args": arguments])
+    }
+
+    /// Presses and releases keys on whatever has the focus (WebDriver key codes, e.g. "\u{E004}" for Tab).
+    func press(_ keys: String) async throws {
+        let actions = keys.unicodeScalars.flatMap { key -> [[String: Any]] in
+            [["type": "keyDown", "value": String(key)], ["type": "keyUp", "value": String(key)]]
+        }
+        try await call("POST", "\(s)/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
+        try await call("DELETE", "\(s)/actions")
+    }
+
+    /// Runs a Chrome DevTools Protocol command through chromedriver (e.g. `Emulation.setTouchEmulationEnabled`).
+    @discardableResult
+    func devTools(_ command: String, _ parameters: [String: Any] = [:]) async throws -> Any? {
+        try await call("POST", "\(s)/goog/cdp/execute", ["cmd": command, "params": parameters])
+    }
+
     /// Polls `condition` (a JS expression) until it is truthy.
     func waitFor(_ condition: String, timeout: TimeInterval = 20, _ what: String) async throws {
         let deadline = Date().addingTimeInterval(timeout)
