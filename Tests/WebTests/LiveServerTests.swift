@@ -9,50 +9,16 @@ import XCTest
 /// The real HTTP server on a loopback port, driven by curl: what the in-memory router tests cannot
 /// see (100-continue, chunked uploads past the cap, keep-alive after a refusal).
 final class LiveServerTests: TimedTestCase {
-    static let curl = "/usr/bin/curl"
-
-    /// Runs the server for `body` and stops it gracefully afterwards.
+    /// Runs the server for `body`, which gets its base URL, and stops it gracefully afterwards.
     func withServer(_ configure: (inout WebOptions) -> Void = { _ in }, logger: Logger? = nil,
                     _ body: (String) async throws -> Void) async throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.curl) else { throw XCTSkip("curl is not installed") }
-        let service = try await WebFixtures.fashionCatalog()
-        var options = WebOptions()
-        options.port = 0
-        configure(&options)
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = try WebServer(service: service, options: options).makeApplication(logger: logger) { port in
-            continuation.yield(port)
-            continuation.finish()
-        }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "live-test")))
-        let server = Task { try await group.run() }
-        do {
-            let port = try await withTimeout(seconds: 20, "the server to listen") { await ports.first { _ in true } }
-            try await body("http://127.0.0.1:\(port)")
-        } catch {
-            await group.triggerGracefulShutdown()
-            _ = await server.result
-            throw error
-        }
-        await group.triggerGracefulShutdown()
-        _ = await server.result
+        guard FileManager.default.isExecutableFile(atPath: LiveServer.curlPath) else { throw XCTSkip("curl is not installed") }
+        try await LiveServer.run(configure, logger: logger) { port in try await body("http://127.0.0.1:\(port)") }
     }
 
     /// Runs curl; returns (HTTP status, seconds, body).
     func curl(_ arguments: [String]) throws -> (status: Int, seconds: Double, body: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.curl)
-        process.arguments = ["-s", "--max-time", "30", "-w", "\n%{http_code} %{time_total}"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let last = lines.last.map(String.init) ?? ""
-        let parts = last.split(separator: " ")
-        return (Int(parts.first ?? "") ?? 0, Double(parts.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+        try LiveServer.curl(arguments)
     }
 
     func testExpectContinueIsAnsweredAtOnce() async throws {

@@ -55,6 +55,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("shop-name"), help: "Name shown in the page header.")
     var shopName = "Lookalike"
 
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a connection may stay open with no request in progress (0 = no limit).", valueName: "s"))
+    var idleTimeout = 30.0
+
+    @Option(name: .customLong("head-timeout"), help: ArgumentHelp("Seconds a request's URL and headers may take to arrive; later is 408 (0 = no limit).", valueName: "s"))
+    var headTimeout = 10.0
+
+    @Option(name: .customLong("body-timeout"), help: ArgumentHelp("Seconds an upload may take, plus one per 16 kB received; later is 408 (0 = no limit).", valueName: "s"))
+    var bodyTimeout = 60.0
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Most connections open at once, kept below the descriptor limit (ulimit -n); a new one replaces the one idle longest, or is closed at once if none is idle (0 = no cap).", valueName: "n"))
+    var maxConnections = 512
+
+    @Option(name: .customLong("rate-limit"), help: ArgumentHelp("Searches (POST /api/search, GET /api/products/{id}/similar) per second per client address; more are 429 (0 = off; this machine is exempt).", valueName: "r/s"))
+    var rateLimit = 10.0
+
+    @Option(name: .customLong("rate-burst"), help: ArgumentHelp("Searches a client address may make at once before --rate-limit applies.", valueName: "n"))
+    var rateBurst = 20
+
     @Flag(name: .customLong("create"), help: "Create the SQLite catalog if it does not exist, to fill it through POST /api/products (without it a missing --db is an error).")
     var create = false
 
@@ -64,6 +82,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxMegapixels > 0, maxMegapixels <= 500 else { throw ValidationError("--max-megapixels must be above 0 and at most 500") }
         guard batch >= 1, batch <= 64 else { throw ValidationError("--batch must be 1…64") }
         guard batchWindowMs >= 0, batchWindowMs <= 100 else { throw ValidationError("--batch-window-ms must be 0…100") }
+        for (name, seconds) in [("--idle-timeout", idleTimeout), ("--head-timeout", headTimeout), ("--body-timeout", bodyTimeout)] {
+            guard seconds >= 0, seconds <= 86_400 else { throw ValidationError("\(name) must be 0…86400 seconds") }
+        }
+        guard maxConnections >= 0 else { throw ValidationError("--max-connections must be 0 or more") }
+        guard rateLimit >= 0, rateLimit <= 1_000_000 else { throw ValidationError("--rate-limit must be 0…1000000") }
+        guard rateBurst >= 1, rateBurst <= 1_000_000 else { throw ValidationError("--rate-burst must be 1…1000000") }
 
         // Hummingbird drains the requests in flight on SIGINT/SIGTERM; this bounds how long that may take.
         let signals = SignalWatcher(grace: .seconds(10))
@@ -86,6 +110,12 @@ struct ServeCommand: AsyncParsableCommand {
         options.batching.maxBatch = batch
         options.batching.window = .microseconds(Int(batchWindowMs * 1000))
         options.shopName = shopName
+        options.connections.idleTimeout = Self.duration(idleTimeout)
+        options.connections.headTimeout = Self.duration(headTimeout)
+        options.connections.bodyTimeout = Self.duration(bodyTimeout)
+        options.connections.maxConnections = maxConnections
+        options.rateLimit.requestsPerSecond = rateLimit
+        options.rateLimit.burst = rateBurst
 
         printError("lookalike: \(service.count) products in \(catalog.displayName) (\(service.indexKind.rawValue) index), model \(embedder.manifest.name) "
             + "(\(embedder.precision.rawValue), compiled in \(String(format: "%.1f", embedder.compileSeconds)) s)"
@@ -96,5 +126,10 @@ struct ServeCommand: AsyncParsableCommand {
             print("Lookalike is serving at http://\(host.contains(":") ? "[\(host)]" : host):\(boundPort)/")
             flushOutput()
         }
+    }
+
+    /// `seconds` as a deadline; 0 is none.
+    static func duration(_ seconds: Double) -> Duration? {
+        seconds > 0 ? .milliseconds(Int((seconds * 1000).rounded())) : nil
     }
 }

@@ -11,6 +11,8 @@ extension APIError {
         switch error {
         case let error as APIError:
             return error
+        case let error as RequestTimeout:
+            return error.apiError
         case let error as ImagingError:
             return from(error)
         case let error as QueryError:

@@ -11,7 +11,7 @@ struct ProductController {
     /// Adds the routes to `group` (`/api/products`).
     func addRoutes(to group: RouterGroup<WebContext>) {
         group.get("{id}", use: show)
-        group.get("{id}/similar", use: similar)
+        group.group("{id}/similar").add(middleware: app.rateLimiter).get(use: similar)
     }
 
     @Sendable func show(_ request: Request, context: WebContext) async throws -> ProductJSON {

@@ -15,7 +15,7 @@ struct SearchController {
 
     /// Adds the route to `group` (`/api/search`).
     func addRoutes(to group: RouterGroup<WebContext>) {
-        group.post(use: search)
+        group.add(middleware: app.rateLimiter).post(use: search)
     }
 
     @Sendable func search(_ request: Request, context: WebContext) async throws -> SearchResponseJSON {

@@ -41,15 +41,8 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
         let apiError = Self.answer(to: parserError)
         metrics.recordRejection(code: apiError.code)
-        let body = apiError.jsonBody
-        let head = HTTPResponse(status: apiError.status, headerFields: [
-            .contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
-            .xContentTypeOptions: "nosniff", .contentLength: String(body.count), .connection: "close",
-        ])
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(ByteBuffer(bytes: body))), promise: nil)
         // The decoder closes the connection once this returns; the answer is flushed before that.
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        apiError.write(to: context, promise: nil)
     }
 
     /// 400 for every parser error, with a code saying which kind.

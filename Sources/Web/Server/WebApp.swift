@@ -18,6 +18,8 @@ final class WebApp: Sendable {
     let keptUploads: ContentAddressedFolder?
     /// Where images of products added through the API go.
     let productImages: ContentAddressedFolder?
+    /// The per-client token buckets of the search routes; nil when the rate limit is off.
+    let rateBuckets: TokenBuckets?
 
     init(service: SearchService, options: WebOptions) throws {
         self.service = service
@@ -32,7 +34,13 @@ final class WebApp: Sendable {
         assets = try StaticAssets.load()
         keptUploads = try options.keepUploadsDirectory.map { try ContentAddressedFolder(directory: $0) }
         productImages = try options.productImagesDirectory.map { try ContentAddressedFolder(directory: $0) }
+        let limit = options.rateLimit
+        rateBuckets = limit.isEnabled
+            ? TokenBuckets(rate: limit.requestsPerSecond, capacity: limit.burst, maxClients: limit.maxClients) : nil
     }
+
+    /// The rate limit of the search routes, as a middleware for their groups.
+    var rateLimiter: RateLimitMiddleware { RateLimitMiddleware(buckets: rateBuckets, limit: options.rateLimit) }
 
     deinit { batcher.shutdown() }
 

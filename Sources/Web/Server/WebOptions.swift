@@ -29,6 +29,10 @@ public struct WebOptions: Sendable {
     public var batching = QueryBatcher.Options()
     /// Name shown in the page header.
     public var shopName: String = "Lookalike"
+    /// Deadlines for idle and slow connections, and the cap on open connections.
+    public var connections = ConnectionLimits()
+    /// The per-client rate limit of the search routes.
+    public var rateLimit = RateLimit()
 
     /// Default options.
     public init() {}

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Service
 
@@ -28,12 +29,22 @@ public struct WebServer: Sendable {
         var logger = logger ?? Logger(label: "lookalike.web")
         if logger.logLevel > .info, ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { logger.logLevel = .info }
         let limit = app.uploadLimit, metrics = app.metrics
+        let descriptors = DescriptorLimit.current()
+        let cap = options.connections.effectiveMaxConnections(descriptorLimit: descriptors)
+        if let cap, cap < options.connections.maxConnections, let descriptors {
+            logger.warning("""
+                at most \(cap) connections instead of \(options.connections.maxConnections): the process may open only \
+                \(descriptors) files (ulimit -n); raise it to allow more
+                """)
+        }
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [MalformedRequestHandler(metrics: metrics), ExpectContinueHandler(maxBodyBytes: limit)],
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: MalformedRequestHandler.headLimit,
+                                            maxHeaderListSize: MalformedRequestHandler.headLimit))
         var application = Application(
             router: router,
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [MalformedRequestHandler(metrics: metrics), ExpectContinueHandler(maxBodyBytes: limit)],
-                httpDecoderConfiguration: .init(maxHeaderFieldSize: MalformedRequestHandler.headLimit,
-                                                maxHeaderListSize: MalformedRequestHandler.headLimit))),
+            server: .guardedHTTP1(configuration: http1, limits: options.connections,
+                                  connections: cap.map { OpenConnections(cap: $0) }, metrics: metrics),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "Lookalike"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

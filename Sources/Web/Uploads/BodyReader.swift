@@ -3,7 +3,8 @@ import NIOCore
 
 /// Reads request bodies with a byte cap enforced while streaming: a body announced or found to be
 /// larger than the cap is refused (413) without being held in memory. A body that stops early (the
-/// client closed the connection mid-upload) is the client's 400 `upload_aborted`, never a server failure.
+/// client closed the connection mid-upload) is the client's 400 `upload_aborted`, never a server failure;
+/// one cut for arriving too slowly (`RequestDeadlineHandler`) is 408 `request_timeout`.
 enum BodyReader {
     /// Refuses at once a body whose Content-Length already exceeds `limit`.
     static func checkDeclaredLength(_ request: Request, limit: Int) throws {
@@ -21,6 +22,8 @@ enum BodyReader {
             body = try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw APIError.tooLarge(bytes: nil, limit: limit)
+        } catch let timeout as RequestTimeout {
+            throw timeout.apiError
         } catch {
             throw APIError.uploadAborted(error)
         }
@@ -32,6 +35,8 @@ enum BodyReader {
     static func next(_ iterator: inout RequestBody.AsyncIterator) async throws -> ByteBuffer? {
         do {
             return try await iterator.next()
+        } catch let timeout as RequestTimeout {
+            throw timeout.apiError
         } catch {
             throw APIError.uploadAborted(error)
         }
