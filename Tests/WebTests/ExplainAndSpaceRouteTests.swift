@@ -47,6 +47,14 @@ final class ExplainAndSpaceRouteTests: TimedTestCase {
             XCTAssertEqual(similar.status, .ok, similar.text)
             let similarResults = try XCTUnwrap(try similar.object()["results"] as? [[String: Any]])
             XCTAssertEqual(similarResults.compactMap { $0["heatmap"] }.count, 3)
+
+            // explain with a large k explains the first results only: its cost stays that of a few queries.
+            let many = try await client.execute(uri: "/api/products/test-7/similar?k=30&explain=1", method: .get)
+            let manyResults = try XCTUnwrap(try many.object()["results"] as? [[String: Any]])
+            XCTAssertEqual(manyResults.count, 30)
+            XCTAssertEqual(manyResults.prefix(QueryDefaults.explainedResults).compactMap { $0["heatmap"] }.count,
+                           QueryDefaults.explainedResults)
+            XCTAssertTrue(manyResults.dropFirst(QueryDefaults.explainedResults).allSatisfy { $0["heatmap"] == nil })
         }
     }
 

@@ -16,4 +16,7 @@ public enum QueryDefaults {
     public static let index: VectorIndexKind = .auto
     /// Photo cleanup: the garment cut out onto the catalog's background, and the photo as it is.
     public static let cleanup: PhotoCleanup = .standard
+    /// Most results that get a heat map (`explain`): each costs a decode and a model pass of its own, so
+    /// `explain` with k = 100 would cost a hundred queries. Results beyond these answer without one.
+    public static let explainedResults = 10
 }

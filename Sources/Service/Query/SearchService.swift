@@ -182,11 +182,12 @@ public final class SearchService: Sendable {
     }
 
     /// "Why it matched": for each result, which part of its image is most like `query` (a raw vector of the
-    /// model), from the feature map before pooling. One model call for all results; nil where a product's
-    /// image file is missing or unreadable.
+    /// model), from the feature map before pooling. One model call for the first
+    /// `QueryDefaults.explainedResults` results; nil for the rest and where a product's image file is
+    /// missing or unreadable.
     public func heatMaps(for results: [SearchResult], query: [Float]) throws -> [HeatMap?] {
         var images: [EncodedImage] = [], positions: [Int] = []
-        for (i, result) in results.enumerated() {
+        for (i, result) in results.prefix(QueryDefaults.explainedResults).enumerated() {
             guard let path = result.product.imagePath,
                   let image = try? EncodedImage(contentsOf: URL(fileURLWithPath: path), limits: embedder.options.limits) else { continue }
             images.append(image)
@@ -200,7 +201,9 @@ public final class SearchService: Sendable {
 
     /// Adds (or replaces) a product with its image: stored and searchable at once.
     /// With item signatures in the catalog, the product's is computed and stored too.
-    public func add(_ product: Product, image: EncodedImage) async throws {
+    /// The image file it replaces, if in `images` and named by no other product, is deleted.
+    public func add(_ product: Product, image: EncodedImage, images: OwnedImageFolder? = nil) async throws {
+        let replaced = images == nil ? nil : try await store.product(id: product.id)?.imagePath
         let vector = try embedder.embedCatalog([embedder.decode(image)])[0]
         let signs = verification != nil
         let signature = signs ? try embedder.productSignature(image) : nil
@@ -210,12 +213,16 @@ public final class SearchService: Sendable {
             try await store.upsert([(product, vector)], modelKey: embedder.modelKey)
         }
         backend.added(product, vector: vector, signature: signature)
+        if let images, let replaced, replaced != product.imagePath { try await images.release([replaced], store: store) }
     }
 
     /// Removes products from the store and the index; returns how many existed.
-    public func remove(ids: [String]) async throws -> Int {
+    /// Image files of removed products in `images` that no other product names are deleted with them.
+    public func remove(ids: [String], images: OwnedImageFolder? = nil) async throws -> Int {
+        let paths = images == nil ? [] : try await store.products(ids: ids).compactMap(\.imagePath)
         let removed = try await store.remove(ids: ids)
         backend.removed(ids)
+        if let images { try await images.release(paths, store: store) }
         return removed
     }
 }
