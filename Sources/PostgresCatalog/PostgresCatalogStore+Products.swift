@@ -42,6 +42,18 @@ extension PostgresCatalogStore {
         return removed
     }
 
+    /// Those of `paths` that some product's image path still names.
+    public func imagePathsInUse(_ paths: [String]) async throws -> Set<String> {
+        var used = Set<String>()
+        for start in stride(from: 0, to: paths.count, by: 1000) {
+            let chunk = Array(paths[start ..< min(start + 1000, paths.count)])
+            let rows = try await read("looking up image paths",
+                                      "SELECT DISTINCT image_path FROM products WHERE image_path = ANY(\(chunk)::text[])")
+            for row in rows { used.insert(try row.decode(String.self)) }
+        }
+        return used
+    }
+
     /// Every product id, sorted by code point (as SQLite sorts them, whatever the database's collation).
     public func allProductIDs() async throws -> [String] {
         try await read("listing product ids", #"SELECT id FROM products ORDER BY id COLLATE "C""#)

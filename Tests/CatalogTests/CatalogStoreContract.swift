@@ -154,6 +154,22 @@ enum CatalogStoreContract {
         XCTAssertEqual(hashes, ["a": "111"])
     }
 
+    static func imagePathsInUse(_ fixture: StoreFixture) async throws {
+        let store = fixture.store
+        var a = product("a"), b = product("b"), c = product("c")
+        a.imagePath = "/img/shared.png"
+        b.imagePath = "/img/shared.png"
+        c.imagePath = "/img/c.png"
+        try await store.upsert([(a, [1, 0]), (b, [0, 1]), (c, [1, 1])], modelKey: "m")
+        var used = try await store.imagePathsInUse(["/img/shared.png", "/img/c.png", "/img/none.png"])
+        XCTAssertEqual(used, ["/img/shared.png", "/img/c.png"])
+        _ = try await store.remove(ids: ["a", "c"])
+        used = try await store.imagePathsInUse(["/img/shared.png", "/img/c.png"])
+        XCTAssertEqual(used, ["/img/shared.png"], "b still names it")
+        let none = try await store.imagePathsInUse([])
+        XCTAssertEqual(none, [])
+    }
+
     static func facets(_ fixture: StoreFixture) async throws {
         let store = fixture.store
         let items: [(product: Product, vector: [Float])] = [

@@ -41,7 +41,11 @@ final class AdminRouteTests: TimedTestCase {
             XCTAssertEqual(thumbnail.status, .ok)
 
             // The image is stored by content hash, never under the client's name.
-            let stored = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("product-images").path)
+            let imageFolder = folder.appendingPathComponent("product-images").path
+            func storedImages() throws -> [String] {
+                try FileManager.default.contentsOfDirectory(atPath: imageFolder).filter { !$0.hasPrefix(".") }
+            }
+            let stored = try storedImages()
             XCTAssertEqual(stored.count, 1)
             XCTAssertTrue(stored[0].hasSuffix(".png") && stored[0].count == 64 + 4, "\(stored)")
 
@@ -54,6 +58,10 @@ final class AdminRouteTests: TimedTestCase {
             XCTAssertEqual(replaced.status, .ok, replaced.text)
             XCTAssertEqual(try replaced.object()["title"] as? String, "Astronaut")
             XCTAssertEqual(service.count, 3)
+            // The replaced image file goes with the image it was: only the astronaut is left.
+            let afterReplace = try storedImages()
+            XCTAssertEqual(afterReplace.count, 1)
+            XCTAssertNotEqual(afterReplace, stored)
 
             // Neighbours are cached per product until the catalog changes.
             let before = try await client.execute(uri: "/api/products/coffee/similar", method: .get)
@@ -62,6 +70,7 @@ final class AdminRouteTests: TimedTestCase {
             let deleted = try await client.execute(uri: "/api/products/sku-cat", method: .delete, headers: [.authorization: "Bearer \(Self.key)"])
             XCTAssertEqual(deleted.status, .noContent)
             XCTAssertEqual(service.count, 2)
+            XCTAssertEqual(try storedImages(), [], "a deleted product's image file is deleted with it")
             XCTAssertAPIError(try await client.execute(uri: "/api/products/sku-cat", method: .get), 404, "unknown_product")
             let afterDelete = try await client.execute(uri: "/api/products/coffee/similar", method: .get)
             XCTAssertFalse(afterDelete.text.contains("sku-cat"), "a removed product leaves the cached neighbours: \(afterDelete.text)")
@@ -129,7 +138,7 @@ final class AdminRouteTests: TimedTestCase {
             XCTAssertAPIError(raw, 415, "unsupported_media_type")
             XCTAssertEqual(service.count, 1)
             let stored = (try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("product-images").path)) ?? []
-            XCTAssertEqual(stored, [], "failed additions leave no files behind")
+            XCTAssertEqual(stored.filter { !$0.hasPrefix(".") }, [], "failed additions leave no files behind")
         }
     }
 }

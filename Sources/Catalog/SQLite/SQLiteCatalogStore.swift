@@ -120,6 +120,18 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
+    /// Those of `paths` that some product's image path still names.
+    public func imagePathsInUse(_ paths: [String]) async throws -> Set<String> {
+        try await read("looking up image paths") { db in
+            var used = Set<String>()
+            for chunk in paths.chunked(by: 500) {
+                let sql = "SELECT DISTINCT image_path FROM products WHERE image_path IN (\(databaseQuestionMarks(count: chunk.count)))"
+                used.formUnion(try String.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)))
+            }
+            return used
+        }
+    }
+
     /// Every product id, sorted.
     public func allProductIDs() async throws -> [String] {
         try await read("listing product ids") { db in

@@ -18,6 +18,8 @@ public protocol CatalogStore: Sendable {
     func remove(ids: [String]) async throws -> Int
     /// Every product id, sorted.
     func allProductIDs() async throws -> [String]
+    /// Those of `paths` that some product's image path still names.
+    func imagePathsInUse(_ paths: [String]) async throws -> Set<String>
     /// Number of products.
     func count() async throws -> Int
 

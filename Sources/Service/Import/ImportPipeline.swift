@@ -45,9 +45,7 @@ public final class ImportPipeline: Sendable {
         let entries = try source.items()
         let runID = try await store.startImportRun(source: source.description)
         var summary = ImportSummary(runID: runID, source: source.description)
-        if let assets = options.assetsDirectory {
-            try FileManager.default.createDirectory(at: assets, withIntermediateDirectories: true)
-        }
+        if let assets = options.assetsDirectory { try OwnedImageFolder.prepare(assets) }
         let listed = Self.count(source)
         let total = options.limit.map { limit in listed.map { min($0, limit) } ?? limit } ?? listed
 
@@ -119,6 +117,9 @@ public final class ImportPipeline: Sendable {
         if options.prune, !summary.interrupted, listingError == nil, options.limit == nil {
             let stale = try await store.allProductIDs().filter { !seen.contains($0) }
             summary.removed = try await store.remove(ids: stale)
+            // Files in the import's own image folder that no product names (pruned products, items whose
+            // import was interrupted between writing the file and storing the product) are deleted.
+            if let assets = options.assetsDirectory { try await OwnedImageFolder(directory: assets).sweep(store: store) }
         }
         summary.seconds = Date().timeIntervalSince(started)
         progress?.update(done: done, total: total, summary: summary)

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Hummingbird
 import Imaging
+import Service
 
 /// `POST /api/products` and `DELETE /api/products/{id}`: change the catalog live (store and index
 /// together, no restart). Both need the admin key (`AdminKeyMiddleware`); without one configured they are refused.
@@ -34,7 +35,8 @@ struct AdminController {
         let service = app.service
         let image = EncodedImage(data: upload.data, name: upload.displayName)
         do {
-            try await app.onWorkers { try await service.add(product, image: image) }
+            let owned = OwnedImageFolder(directory: folder.directory)
+            try await app.onWorkers { try await service.add(product, image: image, images: owned) }
         } catch {
             if stored.created { try? FileManager.default.removeItem(at: stored.url) }
             throw error
@@ -48,7 +50,8 @@ struct AdminController {
     /// Removes a product from the store and the index: 204, or 404 for an unknown id.
     @Sendable func remove(_ request: Request, context: WebContext) async throws -> Response {
         let id = try context.pathParameter("id")
-        guard try await app.service.remove(ids: [id]) > 0 else { throw APIError.unknownProduct(id) }
+        let owned = app.productImages.map { OwnedImageFolder(directory: $0.directory) }
+        guard try await app.service.remove(ids: [id], images: owned) > 0 else { throw APIError.unknownProduct(id) }
         await changed(id)
         return Response(status: .noContent, headers: [.cacheControl: "no-store"])
     }

@@ -33,7 +33,7 @@ final class WebApp: Sendable {
         neighbours = NeighbourCache()
         assets = try StaticAssets.load()
         keptUploads = try options.keepUploadsDirectory.map { try ContentAddressedFolder(directory: $0) }
-        productImages = try options.productImagesDirectory.map { try ContentAddressedFolder(directory: $0) }
+        productImages = try options.productImagesDirectory.map { try ContentAddressedFolder(directory: $0, owned: true) }
         let limit = options.rateLimit
         rateBuckets = limit.isEnabled
             ? TokenBuckets(rate: limit.requestsPerSecond, capacity: limit.burst, maxClients: limit.maxClients) : nil

@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Service
 
 /// A folder of images named by the SHA-256 of their bytes (`<hex>.<ext>`), never by a client's
 /// file name: the same photo uploaded twice is stored once, and no name can escape the folder.
@@ -7,9 +8,14 @@ struct ContentAddressedFolder: Sendable {
     /// The folder.
     let directory: URL
 
-    /// Creates the folder if needed.
-    init(directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    /// Creates the folder if needed; `owned` marks a new folder as Lookalike's, whose files follow their
+    /// products (`OwnedImageFolder`).
+    init(directory: URL, owned: Bool = false) throws {
+        if owned {
+            try OwnedImageFolder.prepare(directory)
+        } else {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
         self.directory = directory
     }
 
