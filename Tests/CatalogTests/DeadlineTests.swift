@@ -1,4 +1,4 @@
-@testable import PostgresCatalog
+import Catalog
 import TestSupport
 import XCTest
 

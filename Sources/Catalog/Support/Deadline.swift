@@ -4,7 +4,7 @@ import Synchronization
 /// first. At the deadline `body` is cancelled and the caller returns at once, even if `body` does not
 /// notice the cancellation (a connection request to a server that never answers, a query on a socket
 /// that stays silent). Cancelling the caller cancels `body` the same way.
-func withDeadline<T: Sendable>(_ limit: Duration, expired: @escaping @Sendable () -> any Error,
+public func withDeadline<T: Sendable>(_ limit: Duration, expired: @escaping @Sendable () -> any Error,
                                _ body: @escaping @Sendable () async throws -> T) async throws -> T {
     let race = DeadlineRace<T>()
     return try await withTaskCancellationHandler {
