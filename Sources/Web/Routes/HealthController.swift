@@ -1,13 +1,17 @@
+import Catalog
 import Foundation
 import Hummingbird
+import Logging
 
-/// `GET /healthz` (is the server up, what does it serve) and `GET /metrics` (Prometheus text).
+/// `GET /healthz` (liveness: the process answers, and what it serves), `GET /readyz` (readiness: the
+/// model is compiled, the catalog loaded and its database answers) and `GET /metrics` (Prometheus text).
 struct HealthController {
     let app: WebApp
 
     /// Adds the routes to `group` (the site's root).
     func addRoutes(to group: RouterGroup<WebContext>) {
         group.get("healthz", use: health)
+        group.get("readyz", use: ready)
         group.get("metrics", use: metrics)
     }
 
@@ -17,6 +21,37 @@ struct HealthController {
                           precision: embedder.precision.rawValue,
                           uptimeSeconds: (Date().timeIntervalSince(app.metrics.started) * 10).rounded() / 10)
     }
+
+    /// 200 when every check passes, else 503 naming the failed check; the database gets 2 seconds.
+    @Sendable func ready(_ request: Request, context: WebContext) async throws -> EditedResponse<ReadyJSON> {
+        let store = app.service.store
+        let checks = [
+            "model": app.service.embedder.modelKey.isEmpty ? "not compiled" : "ok",
+            "catalog": "ok",
+            "database": await Self.databaseState(within: .seconds(2), logger: context.logger) { try await store.count() },
+        ]
+        let ready = checks.values.allSatisfy { $0 == "ok" }
+        return EditedResponse(status: ready ? .ok : .serviceUnavailable, headers: [.cacheControl: "no-store"],
+                              response: ReadyJSON(status: ready ? "ready" : "not_ready", products: app.service.count, checks: checks))
+    }
+
+    /// "ok" when `probe` answers within `limit`, else what went wrong (the error itself goes to the log).
+    static func databaseState(within limit: Duration, logger: Logger,
+                              _ probe: @escaping @Sendable () async throws -> Int) async -> String {
+        do {
+            _ = try await withDeadline(limit, expired: { ReadinessTimeout() }, probe)
+            return "ok"
+        } catch is ReadinessTimeout {
+            let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
+            return "no answer within \(String(format: "%g", seconds)) s"
+        } catch {
+            logger.warning("readiness: the catalog database failed: \(error)")
+            return "unreachable"
+        }
+    }
+
+    /// The database check's deadline passed.
+    private struct ReadinessTimeout: Error {}
 
     @Sendable func metrics(_ request: Request, context: WebContext) async throws -> Response {
         let text = app.metrics.render(catalogSize: app.service.count, batcher: app.batcher.statistics,
@@ -41,4 +76,14 @@ struct HealthJSON: ResponseEncodable, Codable, Sendable {
         case modelKey = "model_key"
         case uptimeSeconds = "uptime_seconds"
     }
+}
+
+/// `GET /readyz`: whether the server can answer searches, with each check's state.
+struct ReadyJSON: ResponseEncodable, Codable, Sendable {
+    /// `ready` or `not_ready`.
+    var status: String
+    /// Products in the loaded catalog.
+    var products: Int
+    /// model, catalog, database → "ok" or what is wrong.
+    var checks: [String: String]
 }
