@@ -21,6 +21,7 @@ APT_PACKAGES=(
   curl                                              # HTTP client the live-server tests and the demo use
   wrk                                               # load generator of bench/load_search.py
   chromium chromium-driver                          # real-browser tests of the web page
+  systemd                                           # systemd-analyze checks the example unit in deploy/
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

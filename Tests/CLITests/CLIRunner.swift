@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 /// Runs the built `lookalike` binary (it sits beside the test bundle) as a user would.
@@ -37,12 +38,11 @@ struct CLIRunner {
     }
 
     /// Collects a process's output without blocking it.
-    final class Collected: @unchecked Sendable {
-        private let lock = NSLock()
-        private var out = Data(), err = Data()
-        func append(_ data: Data, error: Bool) { lock.lock(); if error { err += data } else { out += data }; lock.unlock() }
-        func stdout() -> String { lock.lock(); defer { lock.unlock() }; return String(decoding: out, as: UTF8.self) }
-        func stderr() -> String { lock.lock(); defer { lock.unlock() }; return String(decoding: err, as: UTF8.self) }
+    final class Collected: Sendable {
+        private let streams = Mutex((out: Data(), err: Data()))
+        func append(_ data: Data, error: Bool) { streams.withLock { if error { $0.err += data } else { $0.out += data } } }
+        func stdout() -> String { streams.withLock { String(decoding: $0.out, as: UTF8.self) } }
+        func stderr() -> String { streams.withLock { String(decoding: $0.err, as: UTF8.self) } }
     }
 
     static func start(_ arguments: [String], in folder: URL) throws -> Running {
