@@ -22,6 +22,10 @@ final class RequestParsingTests: TimedTestCase {
         XCTAssertEqual(try parse([]).k, 5)
         XCTAssertNil(try parse([("crop", "")]).crop)
         XCTAssertEqual(try parse([("filter", "articleType:Shirts: long")]).filters["articleType"], ["Shirts: long"], "only the first colon splits")
+        // A catalog key holding ':' is filtered as the page sends it (filter=key:value).
+        let withColon = try SearchParameters.parse([("filter", "size:EU:42"), ("filter", "gender:Men")], defaultK: 5, maxK: 100,
+                                                   knownKeys: ["size:EU", "gender"])
+        XCTAssertEqual(withColon.filters, ["size:EU": ["42"], "gender": ["Men"]])
         for bad in [[("k", "0")], [("k", "101")], [("k", "")], [("filter", "nocolon")], [("filter", "colour:red")],
                     [("filter", "gender:")], [("crop", "1,0,0.5,0.5")], [("crop", "0,0,1.5,0.5")], [("crop", "nan,0,0.5,0.5")]] {
             XCTAssertThrowsError(try parse(bad), "\(bad)") { error in

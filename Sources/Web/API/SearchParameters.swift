@@ -68,9 +68,12 @@ struct SearchParameters: Sendable, Equatable {
                 }
                 parameters.k = k
             case "filter":
-                guard let colon = value.firstIndex(of: ":") else {
+                // A key may itself hold ':' ("size:EU"): the split is after the known key, else at the first ':'.
+                let colons = value.indices.filter { value[$0] == ":" }
+                guard let first = colons.first else {
                     throw APIError.badParameter("filter must look like key:value, e.g. filter=articleType:Tshirts (got '\(value.prefix(80))')")
                 }
+                let colon = colons.first { knownKeys.contains(String(value[..<$0])) } ?? first
                 try addFilter(String(value[..<colon]), String(value[value.index(after: colon)...]))
             case "crop":
                 parameters.crop = try parseCrop(value)
