@@ -126,6 +126,13 @@ struct ServeCommand: AsyncParsableCommand {
             print("Lookalike is serving at http://\(host.contains(":") ? "[\(host)]" : host):\(boundPort)/")
             flushOutput()
         }
+        // Every request is answered and every write committed. The process ends here without running
+        // exit-time destructors: the model runtime's and the worker pool's threads are still alive, and
+        // tearing down the runtime's static state under them crashed the process now and then (SIGSEGV
+        // after a clean drain).
+        printError("lookalike: stopped")
+        flushOutput()
+        _exit(0)
     }
 
     /// `seconds` as a deadline; 0 is none.
