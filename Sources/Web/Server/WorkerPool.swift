@@ -4,7 +4,9 @@ import Synchronization
 /// A fixed set of threads for CPU-heavy work (decoding, thumbnails, vector scans), kept apart from
 /// Swift's cooperative pool and from the event loops, so slow work never stalls request handling.
 ///
-/// Used as a task executor: `pool.run { … }` runs the closure's synchronous parts on these threads.
+/// Used as a task executor: `pool.run { … }` starts the closure on these threads, and the runtime resumes
+/// it here after each suspension (as a preference: it may also resume on Swift's global pool, never on
+/// an event loop).
 /// The threads end when the pool is released.
 public final class WorkerPool: TaskExecutor, Sendable {
     private let queue = JobQueue()
