@@ -137,7 +137,7 @@ final class OperationsRouteTests: TimedTestCase {
             let document = try await client.execute(uri: "/openapi.json", method: .get).object()
             let search = try XCTUnwrap(((document["paths"] as? [String: Any])?["/api/search"] as? [String: Any])?["post"] as? [String: Any])
             let statuses = Set(try XCTUnwrap(search["responses"] as? [String: Any]).keys)
-            XCTAssertEqual(statuses, ["200", "400", "408", "413", "415", "422", "429"])
+            XCTAssertEqual(statuses, ["200", "400", "408", "413", "415", "422", "429", "503"])
         }
     }
 }

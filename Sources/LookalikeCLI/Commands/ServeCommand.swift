@@ -73,6 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-burst"), help: ArgumentHelp("Searches a client address may make at once before --rate-limit applies.", valueName: "n"))
     var rateBurst = 20
 
+    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Seconds the work of one request may take before it is answered 503 timeout.", valueName: "seconds"))
+    var requestTimeout = 30.0
+
     @Flag(name: .customLong("create"), help: "Create the SQLite catalog if it does not exist, to fill it through POST /api/products (without it a missing --db is an error).")
     var create = false
 
@@ -88,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxConnections >= 0 else { throw ValidationError("--max-connections must be 0 or more") }
         guard rateLimit >= 0, rateLimit <= 1_000_000 else { throw ValidationError("--rate-limit must be 0…1000000") }
         guard rateBurst >= 1, rateBurst <= 1_000_000 else { throw ValidationError("--rate-burst must be 1…1000000") }
+        guard requestTimeout >= 1, requestTimeout <= 3600 else { throw ValidationError("--request-timeout must be 1…3600 seconds") }
 
         // Hummingbird drains the requests in flight on SIGINT/SIGTERM; this bounds how long that may take.
         let signals = SignalWatcher(grace: .seconds(10))
@@ -116,6 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.connections.maxConnections = maxConnections
         options.rateLimit.requestsPerSecond = rateLimit
         options.rateLimit.burst = rateBurst
+        options.workBudget = .milliseconds(Int(requestTimeout * 1000))
 
         printError("lookalike: \(service.count) products in \(catalog.displayName) (\(service.indexKind.rawValue) index), model \(embedder.manifest.name) "
             + "(\(embedder.precision.rawValue), compiled in \(String(format: "%.1f", embedder.compileSeconds)) s)"

@@ -69,6 +69,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         APIError(.badRequest, "upload_aborted", "the upload stopped before the whole body arrived (was the connection closed?)",
                  detail: cause.map { "\($0)" })
     }
+    /// 503: the request's work took longer than the server's budget.
+    static func workTimeout(_ budget: Duration) -> APIError {
+        let seconds = Double(budget.components.seconds) + Double(budget.components.attoseconds) / 1e18
+        return APIError(.serviceUnavailable, "timeout", "the request took longer than the server allows (\(String(format: "%g", seconds)) s); "
+            + "try a smaller image or fewer results, or try again later")
+    }
     /// 413: the body is larger than allowed.
     static func tooLarge(bytes: Int?, limit: Int) -> APIError {
         let size = bytes.map { " (\(ByteFormat.text($0)))" } ?? ""

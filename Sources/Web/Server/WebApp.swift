@@ -1,3 +1,4 @@
+import Catalog
 import Embedding
 import Foundation
 import Imaging
@@ -55,8 +56,10 @@ final class WebApp: Sendable {
         }
     }
 
-    /// Runs CPU-heavy work on the worker threads.
+    /// Runs CPU-heavy work on the worker threads, within the request's work budget: past it the request
+    /// is answered 503 `timeout` at once and the work is cancelled at its next suspension.
     func onWorkers<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await pool.run(body)
+        let pool = self.pool, budget = options.workBudget
+        return try await withDeadline(budget, expired: { APIError.workTimeout(budget) }) { try await pool.run(body) }
     }
 }

@@ -33,6 +33,9 @@ public struct WebOptions: Sendable {
     public var connections = ConnectionLimits()
     /// The per-client rate limit of the search routes.
     public var rateLimit = RateLimit()
+    /// The longest the work of one request (decode, model, scan, heat maps) may take before the request
+    /// is answered 503 `timeout`.
+    public var workBudget: Duration = .seconds(30)
 
     /// Default options.
     public init() {}
