@@ -2,6 +2,7 @@ import ArgumentParser
 import Embedding
 import Foundation
 import Imaging
+import Logging
 import Search
 import Service
 import Web
@@ -76,6 +77,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Seconds the work of one request may take before it is answered 503 timeout.", valueName: "seconds"))
     var requestTimeout = 30.0
 
+    @Option(name: .customLong("log-format"), help: ArgumentHelp("text (for people) or json (one object per line, for log collectors).", valueName: "format"))
+    var logFormat: LogFormat = .text
+
     @Flag(name: .customLong("create"), help: "Create the SQLite catalog if it does not exist, to fill it through POST /api/products (without it a missing --db is an error).")
     var create = false
 
@@ -93,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard rateBurst >= 1, rateBurst <= 1_000_000 else { throw ValidationError("--rate-burst must be 1…1000000") }
         guard requestTimeout >= 1, requestTimeout <= 3600 else { throw ValidationError("--request-timeout must be 1…3600 seconds") }
 
+        if logFormat == .json { LoggingSystem.bootstrap { JSONLogHandler(label: $0) } }
         // Hummingbird drains the requests in flight on SIGINT/SIGTERM; this bounds how long that may take.
         let signals = SignalWatcher(grace: .seconds(10))
         defer { signals.cancel() }
@@ -144,4 +149,12 @@ struct ServeCommand: AsyncParsableCommand {
     static func duration(_ seconds: Double) -> Duration? {
         seconds > 0 ? .milliseconds(Int((seconds * 1000).rounded())) : nil
     }
+}
+
+/// How `serve` writes its log.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    /// Human-readable lines.
+    case text
+    /// One JSON object per line.
+    case json
 }

@@ -9,4 +9,6 @@ extension HTTPField.Name {
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     /// `X-Frame-Options`.
     static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
+    /// `X-Request-Id`: the request's id, echoed in every response and named in every log line about it.
+    static let xRequestID = HTTPField.Name("X-Request-Id")!
 }

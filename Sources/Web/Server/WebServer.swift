@@ -64,6 +64,7 @@ public struct WebServer: Sendable {
         listing.addRoutes(routes)
         let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
         router.addMiddleware {
+            RequestLogMiddleware()
             MetricsMiddleware(metrics: app.metrics)
             SecurityHeadersMiddleware()
             ErrorMiddleware(app: app, allowed: AllowedMethods(listing.routes))
