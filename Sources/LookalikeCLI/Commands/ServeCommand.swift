@@ -77,6 +77,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Seconds the work of one request may take before it is answered 503 timeout.", valueName: "seconds"))
     var requestTimeout = 30.0
 
+    @Option(name: .customLong("cors-origin"), help: ArgumentHelp("An origin (https://shop.example) whose pages may search from the browser; repeat for more. Admin calls are never open to other origins.", valueName: "origin"))
+    var corsOrigins: [String] = []
+
     @Option(name: .customLong("log-format"), help: ArgumentHelp("text (for people) or json (one object per line, for log collectors).", valueName: "format"))
     var logFormat: LogFormat = .text
 
@@ -126,6 +129,13 @@ struct ServeCommand: AsyncParsableCommand {
         options.rateLimit.requestsPerSecond = rateLimit
         options.rateLimit.burst = rateBurst
         options.workBudget = .milliseconds(Int(requestTimeout * 1000))
+        for origin in corsOrigins {
+            guard let url = URL(string: origin), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+                  url.path.isEmpty, url.query == nil else {
+                throw ValidationError("--cors-origin takes an origin such as https://shop.example (scheme, host and port only), got '\(origin)'")
+            }
+        }
+        options.corsOrigins = corsOrigins
 
         printError("lookalike: \(service.count) products in \(catalog.displayName) (\(service.indexKind.rawValue) index), model \(embedder.manifest.name) "
             + "(\(embedder.precision.rawValue), compiled in \(String(format: "%.1f", embedder.compileSeconds)) s)"

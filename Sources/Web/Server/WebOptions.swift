@@ -33,6 +33,9 @@ public struct WebOptions: Sendable {
     public var connections = ConnectionLimits()
     /// The per-client rate limit of the search routes.
     public var rateLimit = RateLimit()
+    /// Origins (`https://shop.example`) whose pages may call the search API from the browser (CORS); empty
+    /// (the default) allows none.
+    public var corsOrigins: [String] = []
     /// The longest the work of one request (decode, model, scan, heat maps) may take before the request
     /// is answered 503 `timeout`.
     public var workBudget: Duration = .seconds(30)

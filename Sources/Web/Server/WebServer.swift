@@ -67,6 +67,7 @@ public struct WebServer: Sendable {
             RequestLogMiddleware()
             MetricsMiddleware(metrics: app.metrics)
             SecurityHeadersMiddleware()
+            CrossOriginMiddleware(origins: Set(app.options.corsOrigins))
             ErrorMiddleware(app: app, allowed: AllowedMethods(listing.routes))
         }
         router.addRoutes(routes)
