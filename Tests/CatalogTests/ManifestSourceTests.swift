@@ -36,8 +36,9 @@ final class ManifestSourceTests: TimedTestCase {
         XCTAssertEqual(c.image.filePath, absolute.standardizedFileURL.path)
         XCTAssertEqual(entries[3], .problem(SourceProblem(item: "catalog.csv line 5 (id d)",
                                                           reason: "image photos/missing.jpg not found")))
-        guard case let .problem(remote) = entries[4] else { return XCTFail("\(entries[4])") }
-        XCTAssertTrue(remote.reason.contains("remote images"), remote.reason)
+        XCTAssertEqual(entries[4], .item(SourceItem(id: "e", title: "Remote", attributes: ["Color": "red", "Price": "1"],
+                                                     image: .remote(URL(string: "https://example.com/e.jpg")!),
+                                                     location: "catalog.csv line 6")))
         XCTAssertEqual(entries[5], .problem(SourceProblem(item: "catalog.csv line 7", reason: "expected 5 fields, found 6")))
         XCTAssertEqual(entries[6], .problem(SourceProblem(item: "catalog.csv line 8", reason: "the id is empty")))
     }

@@ -93,16 +93,18 @@ public struct ManifestSource: CatalogSource {
         if image.isEmpty {
             return .problem(SourceProblem(item: item, reason: "the image path is empty"))
         }
+        let title = (title?.isEmpty == false ? title : nil) ?? id
         if image.hasPrefix("http://") || image.hasPrefix("https://") {
-            return .problem(SourceProblem(item: item, reason: "remote images (\(image)) are not supported; download them "
-                                              + "and list the local paths"))
+            guard let remote = URL(string: image), remote.host != nil else {
+                return .problem(SourceProblem(item: item, reason: "the image URL \(image) is not a valid URL"))
+            }
+            return .item(SourceItem(id: id, title: title, attributes: attributes, image: .remote(remote), location: location))
         }
         let url = image.hasPrefix("/") ? URL(fileURLWithPath: image) : folder.appendingPathComponent(image)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
             return .problem(SourceProblem(item: item, reason: "image \(image) not found"))
         }
-        let title = (title?.isEmpty == false ? title : nil) ?? id
         return .item(SourceItem(id: id, title: title, attributes: attributes, image: .file(url.standardizedFileURL),
                                 location: location))
     }

@@ -15,6 +15,7 @@ enum PreparedItem: Sendable {
     /// Reads the item's bytes once, hashes them, and decodes them unless the stored hash matches.
     /// Pixel-only items (Fashion-MNIST) are encoded as PNG and written to `assets` so pages can show them.
     /// With `signatures`, the item signature is computed here too, from the whole image (on the decoding threads).
+    /// A remote image fails the item (`ImageReferenceError.remote` says why); the import goes on.
     static func prepare(_ item: SourceItem, storedHash: String?, embedder: any ImageEmbedder, assets: URL?, signatures: Bool = false) -> PreparedItem {
         var product = Product(id: item.id, title: item.title, attributes: item.attributes)
         do {
@@ -28,6 +29,8 @@ enum PreparedItem: Sendable {
             case .file(let url):
                 product.imagePath = url.path
                 product.contentHash = ContentHash.hex(of: encoded.data)
+            case .remote(let url):
+                throw ImageReferenceError.remote(url)
             case .grayscalePixels:
                 if let assets {
                     let file = assets.appendingPathComponent(AssetName.fileName(for: item.id) + ".png")
