@@ -1,7 +1,7 @@
 import Foundation
 
-/// Reads CSV records lazily from a file: comma-separated, `"quoted, fields"` with `""` escapes,
-/// quoted fields spanning lines, a UTF-8 BOM and CRLF line ends. Fields are returned untrimmed.
+/// Reads CSV records lazily from a file: comma-separated (or another delimiter, such as a tab), `"quoted, fields"`
+/// with `""` escapes, quoted fields spanning lines, a UTF-8 BOM and CRLF line ends. Fields are returned untrimmed.
 public final class CSVReader: Sequence, IteratorProtocol {
     /// One record: its fields and the line it starts on.
     public struct Record {
@@ -14,10 +14,12 @@ public final class CSVReader: Sequence, IteratorProtocol {
     }
 
     private let lines: LineReader
+    private let delimiter: Unicode.Scalar
 
-    /// Opens a CSV file.
-    public init(url: URL) throws {
+    /// Opens a CSV file whose fields are separated by `delimiter`.
+    public init(url: URL, delimiter: Unicode.Scalar = ",") throws {
         lines = try LineReader(url: url)
+        self.delimiter = delimiter
     }
 
     /// The error that stopped reading early, returned once.
@@ -26,7 +28,7 @@ public final class CSVReader: Sequence, IteratorProtocol {
     /// The next record, nil at the end (or on a read error: see `takeError`).
     public func next() -> Record? {
         guard let first = lines.next() else { return nil }
-        var parser = FieldParser()
+        var parser = FieldParser(delimiter: delimiter)
         parser.feed(first.text)
         while parser.inQuotes {
             guard let more = lines.next() else {
@@ -40,12 +42,17 @@ public final class CSVReader: Sequence, IteratorProtocol {
 
     /// Splits one record's text into fields; fed line by line while a quoted field is open.
     struct FieldParser {
+        let delimiter: Unicode.Scalar
         private(set) var inQuotes = false
         private var fields: [String] = []
         private var current: [Unicode.Scalar] = []
         private var fieldWasQuoted = false
         private var afterClosingQuote = false
         private var pendingQuote = false
+
+        init(delimiter: Unicode.Scalar) {
+            self.delimiter = delimiter
+        }
 
         mutating func feed(_ text: String) {
             for scalar in text.unicodeScalars {
@@ -63,7 +70,7 @@ public final class CSVReader: Sequence, IteratorProtocol {
                         continue
                     }
                 }
-                if scalar == "," {
+                if scalar == delimiter {
                     endField()
                 } else if scalar == "\"" && current.allSatisfy({ $0 == " " || $0 == "\t" }) && !fieldWasQuoted {
                     current.removeAll()
