@@ -13,6 +13,7 @@ public enum CatalogSourceError: Error, CustomStringConvertible, Equatable {
 
     /// The accepted forms of a source spec, for error messages and `--help`.
     public static let accepted = "a folder of images, a Kaggle folder (styles.csv + images/), a .csv or .jsonl manifest, "
+        + "a product feed (Google Merchant Center XML, TSV or CSV; a Shopify or WooCommerce product CSV export), "
         + "or fashion-mnist:train|test|all"
 
     /// A message written for the person who hit the error.

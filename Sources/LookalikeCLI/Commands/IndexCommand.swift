@@ -10,12 +10,16 @@ struct IndexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
         abstract: "Import a catalog: a folder of images, a Kaggle 'Fashion Product Images' folder (images/ + styles.csv), "
-            + "a CSV/JSONL manifest (id, image, metadata…), or fashion-mnist:train|test|all.",
+            + "a CSV/JSONL manifest (id, image, metadata…), a product feed (Google Merchant Center XML/TSV/CSV, Shopify or "
+            + "WooCommerce product CSV export), or fashion-mnist:train|test|all.",
         discussion: "Unchanged images are skipped; changed ones re-embedded; --prune removes products the source no longer lists. "
             + "Ctrl-C stops after the batch in flight; run the same command again to finish.")
 
     @Argument(help: "The catalog to import.")
     var source: String
+
+    @Option(help: ArgumentHelp("Read the source as this format instead of detecting it from the content.", valueName: "format"))
+    var format: SourceFormat?
 
     @OptionGroup var catalog: CatalogOptions
     @OptionGroup var modelOptions: ModelOptions
@@ -46,7 +50,7 @@ struct IndexCommand: AsyncParsableCommand {
         let stop = StopFlag()
         let signals = SignalWatcher.stoppingAfterBatch(stop)
         defer { signals.cancel() }
-        let catalogSource = try Catalog.source(for: source)
+        let catalogSource = try Catalog.source(for: source, format: format)
         let store = try await catalog.open(create: true)
         let embedder = try modelOptions.load()
         var options = ImportOptions()
@@ -98,3 +102,5 @@ struct IndexCommand: AsyncParsableCommand {
         return lines.joined(separator: "\n")
     }
 }
+
+extension SourceFormat: ExpressibleByArgument {}
