@@ -40,30 +40,12 @@ final class AccessibilityTests: TimedTestCase {
         }
         let axe = try String(contentsOf: axeFile, encoding: .utf8)
         try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
-        let service = try await WebFixtures.fashionCatalog()
         let work = try WebFixtures.temporaryFolder(self)
 
-        let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
-        var options = WebOptions()
-        options.port = 0
-        options.shopName = "Lookalike Demo Shop"
-        let app = try WebServer(service: service, options: options).makeApplication { port in
-            portContinuation.yield(port)
-            portContinuation.finish()
-        }
-        let services = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "a11y")))
-        let server = Task { try await services.run() }
-        let audits: [Audit]
-        do {
-            let port = try await withTimeout(seconds: 20, "the server to listen") { await portStream.first { _ in true } }
+        var audits: [Audit] = []
+        try await LiveServer.run({ $0.shopName = "Lookalike Demo Shop" }) { port in
             audits = try await drive(site: "http://127.0.0.1:\(port)", axe: axe, work: work)
-        } catch {
-            await services.triggerGracefulShutdown()
-            _ = await server.result
-            throw error
         }
-        await services.triggerGracefulShutdown()
-        _ = await server.result
 
         try Audit.write(audits, to: Self.artifacts.appendingPathComponent("axe-report.json"))
         for audit in audits { print("axe \(audit.version) · \(audit.state): \(audit.countsText)") }

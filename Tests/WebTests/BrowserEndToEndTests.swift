@@ -26,28 +26,10 @@ final class BrowserEndToEndTests: TimedTestCase {
         let service = try await WebFixtures.fashionCatalog()
         let work = try WebFixtures.temporaryFolder(self)
 
-        // The server, in process, on a free loopback port.
-        let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
-        var options = WebOptions()
-        options.port = 0
-        options.shopName = "Lookalike Demo Shop"
-        let app = try WebServer(service: service, options: options).makeApplication { port in
-            portContinuation.yield(port)
-            portContinuation.finish()
-        }
-        let services = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "e2e")))
-        let server = Task { try await services.run() }
-        do {
-            let port = try await withTimeout(seconds: 20, "the server to listen") { await portStream.first { _ in true } }
+        // The server, in process, on a free loopback port; stopped gracefully (what is in flight finishes).
+        try await LiveServer.run({ $0.shopName = "Lookalike Demo Shop" }) { port in
             try await drive(site: "http://127.0.0.1:\(port)", service: service, work: work)
-        } catch {
-            await services.triggerGracefulShutdown()
-            _ = await server.result
-            throw error
         }
-        // A graceful stop: the server finishes what is in flight and returns.
-        await services.triggerGracefulShutdown()
-        _ = await server.result
     }
 
     /// Starts chromedriver and a browser session, runs the journey, and always cleans up.
