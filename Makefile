@@ -5,7 +5,7 @@ export PKG_CONFIG_PATH := $(ROOT)/.deps/pkgconfig:$(PKG_CONFIG_PATH)
 SWIFT_FLAGS ?=
 BIN := .build/release/lookalike
 
-.PHONY: setup build release test pg-start pg-stop demo bench-embed shopper-photos clean
+.PHONY: setup build release test pg-start pg-stop demo bench-embed shopper-photos hardening clean
 
 ## setup: install system packages, the Python virtualenv, models and test fixtures (idempotent)
 setup:
@@ -56,6 +56,21 @@ bench-embed: release
 SHOPPER_OUT ?= artifacts/shopper
 shopper-photos: setup
 	.venv/bin/python tools/quality/make_shopper_photos.py --fashion-mnist test --sample 1000 --seed 7 --out $(SHOPPER_OUT)
+
+## hardening: the reliability suite of docs/reliability.md (tools/hardening; not part of `make test`): builds the
+## release binary, imports a 2000-product catalog, serves it on a free port and runs the API fuzz, the image
+## corpus, the slow clients, the soak and kill -9 during writes, then prints a summary table; exits 1 if any
+## part fails. PARTS=fuzz,images,slow,soak,kill9 picks parts; SOAK_SECONDS (600) sets the soak's length.
+PARTS ?= fuzz,images,slow,soak,kill9
+SOAK_SECONDS ?= 600
+HARDENING_OUT ?= artifacts/hardening/results
+hardening: release
+	@stamp=.venv/.hardening-requirements.sha; want=$$(sha256sum tools/hardening/requirements.txt | cut -d' ' -f1); \
+	if [ "$$(cat $$stamp 2>/dev/null)" != "$$want" ]; then \
+	  echo "==> installing Python packages (tools/hardening/requirements.txt)"; \
+	  .venv/bin/python -m pip install -q --disable-pip-version-check -r tools/hardening/requirements.txt && echo "$$want" > $$stamp; \
+	fi
+	.venv/bin/python tools/hardening/run_hardening.py --parts $(PARTS) --soak-seconds $(SOAK_SECONDS) --out $(HARDENING_OUT)
 
 clean:
 	rm -rf .build
