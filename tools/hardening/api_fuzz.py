@@ -22,7 +22,7 @@ from pathlib import Path
 import requests
 from PIL import Image, ImageDraw
 
-from common import (ROOT, log_lines_since, log_size, new_server_errors, pid_alive, server_arg_parser,
+from common import (log_lines_since, log_size, new_server_errors, pid_alive, server_arg_parser,
                     server_error_counts, write_result)
 
 HERE = Path(__file__).resolve().parent
@@ -73,8 +73,8 @@ def main() -> None:
     p.add_argument("--max-examples", type=int, default=int(os.environ.get("FUZZ_EXAMPLES", "100")),
                    help="test cases per operation and phase (default $FUZZ_EXAMPLES or 100)")
     p.add_argument("--seed", type=int, default=int(os.environ.get("FUZZ_SEED", "1")), help="random seed (default $FUZZ_SEED or 1)")
-    p.add_argument("--max-time", type=float, default=float(os.environ.get("FUZZ_MAX_TIME", "900")),
-                   help="time budget in seconds (default $FUZZ_MAX_TIME or 900)")
+    p.add_argument("--max-time", type=float, default=float(os.environ.get("FUZZ_MAX_TIME", "600")),
+                   help="time budget in seconds (default $FUZZ_MAX_TIME or 600)")
     args = p.parse_args()
     work = args.out / "fuzz"
     work.mkdir(parents=True, exist_ok=True)
@@ -98,7 +98,7 @@ def main() -> None:
     (work / "junit.xml").unlink(missing_ok=True)
     started = time.monotonic()
     with open(work / "schemathesis.log", "wb") as out:
-        proc = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        proc = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=work)  # its replay cache goes there
     seconds = time.monotonic() - started
     after = server_error_counts(args.url)
     alive = pid_alive(args.pid) and bool(after or requests.get(f"{args.url}/healthz", timeout=10).ok)

@@ -2,8 +2,9 @@
 """Soak: --concurrency clients search without pause for --seconds while the server's memory is sampled.
 
 The queries cycle through real photos (testdata/photos), generated ones of many sizes, and one refused upload
-in 20 (text named .jpg, a truncated JPEG), whose expected 415/422 is not an error. RSS and open file
-descriptors of the server are read from /proc every --sample seconds.
+in 20 (text named .jpg, a truncated JPEG), whose expected 415/422 is not an error; the distinct error
+messages each refused upload got are kept. RSS and open file descriptors of the server are read from /proc
+every --sample seconds.
 
 Passes when no request failed (a 5xx, a wrong status, a timeout or a broken connection), the server is up, and
 memory is flat: after a warm-up (the first fifth of the samples), the mean RSS of the last quarter is at most
@@ -13,6 +14,7 @@ memory is flat: after a warm-up (the first fifth of the samples), the mean RSS o
 """
 from __future__ import annotations
 
+import collections
 import io
 import os
 import random
@@ -66,6 +68,7 @@ class Client(threading.Thread):
         self.latencies: list[float] = []
         self.errors: list[str] = []
         self.refused = 0
+        self.messages: dict[str, collections.Counter] = {}  # refused upload → its error messages
 
     def run(self) -> None:
         session = requests.Session()
@@ -82,6 +85,7 @@ class Client(threading.Thread):
                     self.errors.append(f"{name}: status {r.status_code} {r.text[:200]}")
                 elif r.status_code != 200:
                     self.refused += 1
+                    self.messages.setdefault(name, collections.Counter())[r.text[:300]] += 1
                 else:
                     self.latencies.append(elapsed)
             except requests.RequestException as error:
@@ -125,6 +129,10 @@ def main() -> None:
     rss_end = pid_rss_mb(args.pid) if args.pid else None
     samples.append((round(elapsed, 1), rss_end, open_fds(args.pid)))
 
+    messages: dict[str, collections.Counter] = {}
+    for c in clients:
+        for name, counter in c.messages.items():
+            messages.setdefault(name, collections.Counter()).update(counter)
     latencies = [x for c in clients for x in c.latencies]
     errors = [e for c in clients for e in c.errors]
     refused = sum(c.refused for c in clients)
@@ -169,6 +177,7 @@ def main() -> None:
                    "p99": round(percentile(latencies, 0.99) * 1000, 1),
                    "max": round(max(latencies) * 1000, 1) if latencies else None},
                "memory": memory, "samples": samples, "server_errors": new_5xx,
+               "refusal_messages": {name: counter.most_common() for name, counter in messages.items()},
                "server_log_lines": (log_lines_since(args.log, log_offset, r"(?i)\b(error|fatal|crash)\b")[:50] if args.log else [])}
     write_result(args.out, "soak", ok, summary, details, f"make hardening PARTS=soak SOAK_SECONDS={args.seconds:g}")
     sys.exit(0 if ok else 1)
