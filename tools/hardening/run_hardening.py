@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """`make hardening`: prepares a catalog, starts the server, runs the reliability parts, prints a summary table.
 
+The table gives each part's 5-minute load average at its end: other jobs on the machine slow every timing.
+
 Parts (in this order; --parts picks some):
   fuzz    api_fuzz.py           Schemathesis over /openapi.json with the admin key: no 5xx
   images  image_corpus.py       Pillow's test images + hand-made bad images through index and search
@@ -70,6 +72,7 @@ def run_part(part: str, command: list[str], out: Path, timeout: float, env: dict
         result = {"part": part, "ok": False, "summary": f"the part's script failed (exit {code}); see {out / (part + '.log')}: "
                   + " ".join(output.strip().splitlines()[-3:])[:400], "details": {}, "reproduce": f"make hardening PARTS={part}"}
     result["seconds"] = round(time.monotonic() - started)
+    result["load_average"] = round(os.getloadavg()[1], 1)  # over the last 5 minutes: other jobs slow every timing
     return result
 
 
@@ -147,10 +150,11 @@ def main() -> None:
     machine = {"cpu": cpu_features(), "kernel": platform.release(),
                "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip(),
                "minutes": round((time.time() - started) / 60, 1)}
-    lines = ["| part | result | what was found | seconds | reproduce |", "|---|---|---|---|---|"]
+    lines = ["| part | result | what was found | seconds | load | reproduce |", "|---|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {TITLES.get(r['part'], r['part'])} | {'PASS' if r['ok'] else '**FAIL**'} | "
-                     f"{r['summary'].replace('|', '/')} | {r.get('seconds', '')} | `{r['reproduce']}` |")
+                     f"{r['summary'].replace('|', '/')} | {r.get('seconds', '')} | {r.get('load_average', '')} | "
+                     f"`{r['reproduce']}` |")
     table = "\n".join(lines)
     (out / "summary.md").write_text(f"Machine: {machine['cpu']}; commit {machine['commit']}; {machine['minutes']} min\n\n{table}\n")
     (out / "summary.json").write_text(json.dumps({"machine": machine, "results": results}, indent=2, default=str) + "\n")

@@ -3,8 +3,9 @@
 
 Two phases of --sockets connections each, --seconds long: "head" sockets send a request head byte by byte
 that never ends (a header line after another), "body" sockets send a whole head for a 100 kB upload and
-then its body byte by byte. Normal searches (a new connection each) run before (idle) and during each phase.
-Reports the p50/p95 of the normal searches, and how many slow sockets the server closed or answered, when.
+then its body byte by byte. A socket the server closes is replaced at once. Normal searches (a new
+connection each) run before (idle) and during each phase. Reports the p50/p95 of the normal searches, and
+how many slow sockets the server closed, how long after connecting, and what it answered them.
 
 Passes when every normal search during the phases answered 200 within --slow seconds and the server is up.
 
@@ -12,7 +13,6 @@ Passes when every normal search during the phases answered 200 within --slow sec
 """
 from __future__ import annotations
 
-import errno
 import io
 import os
 import select
@@ -68,9 +68,11 @@ class Searcher(threading.Thread):
 
 
 def trickle(host: str, port: int, mode: str, count: int, seconds: float, interval: float) -> dict:
-    """Opens `count` sockets and sends one byte to each every `interval` seconds for `seconds`."""
+    """Keeps `count` sockets trickling one byte each every `interval` seconds for `seconds`; a socket the server
+    closes is replaced by a new one, so the pressure stays the same for the whole phase."""
     if mode == "head":
         first = f"GET /healthz HTTP/1.1\r\nHost: {host}:{port}\r\n".encode()
+        head = b""
 
         def stream(n: int):
             yield from first
@@ -87,77 +89,90 @@ def trickle(host: str, port: int, mode: str, count: int, seconds: float, interva
             while True:
                 yield 0
 
-    socks: dict[int, dict] = {}
-    connect_failures: list[str] = []
     started = time.monotonic()
-    for n in range(count):
+    deadline = started + seconds
+    live: dict[socket.socket, dict] = {}
+    connect_failures: list[str] = []
+    ages: list[float] = []  # seconds from connect to the server's close, per closed socket
+    closed_at: list[float] = []
+    answers: dict[str, int] = {}
+    opened = 0
+
+    def open_one(n: int) -> None:
+        nonlocal opened
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.settimeout(5)
         try:
             s.connect((host, port))
-        except OSError as error:
-            connect_failures.append(f"{error}")
-            s.close()
-            continue
-        if mode == "body":
-            try:
+            if head:
                 s.sendall(head)
-            except OSError as error:
-                connect_failures.append(f"sending the head: {error}")
-                s.close()
-                continue
+        except OSError as error:
+            connect_failures.append(str(error))
+            s.close()
+            return
         s.setblocking(False)
-        socks[s.fileno()] = {"sock": s, "bytes": stream(n), "sent": 0, "closed_at": None, "answer": None}
-    opened = time.monotonic() - started
+        opened += 1
+        live[s] = {"bytes": stream(n), "sent": 0, "opened": time.monotonic(), "answer": None}
 
-    deadline = started + seconds
+    def close(s: socket.socket) -> None:
+        entry = live.pop(s)
+        now = time.monotonic()
+        ages.append(now - entry["opened"])
+        closed_at.append(now - started)
+        if entry["answer"]:
+            answers[entry["answer"]] = answers.get(entry["answer"], 0) + 1
+        s.close()
+
+    for n in range(count):
+        open_one(n)
+    open_seconds = time.monotonic() - started
+    max_sent = 0
     while time.monotonic() < deadline:
         tick = time.monotonic()
-        live = [v for v in socks.values() if v["closed_at"] is None]
-        if not live:
-            break
-        readable, _, _ = select.select([v["sock"] for v in live], [], [], 0)
-        for s in readable:
-            entry = socks[s.fileno()]
+        if live:
+            readable, _, _ = select.select(list(live), [], [], 0)
+            for s in readable:
+                try:
+                    data = s.recv(4096)
+                except OSError:
+                    data = b""
+                if data and live[s]["answer"] is None:
+                    live[s]["answer"] = data.split(b"\r\n", 1)[0].decode(errors="replace")
+                if not data:
+                    close(s)
+        for s in list(live):
+            entry = live[s]
             try:
-                data = s.recv(4096)
-            except OSError:
-                data = b""
-            if data and entry["answer"] is None:
-                entry["answer"] = data.split(b"\r\n", 1)[0].decode(errors="replace")
-            if not data:
-                entry["closed_at"] = time.monotonic() - started
-        for entry in live:
-            if entry["closed_at"] is not None:
-                continue
-            try:
-                entry["sock"].send(bytes([next(entry["bytes"])]))
+                s.send(bytes([next(entry["bytes"])]))
                 entry["sent"] += 1
+                max_sent = max(max_sent, entry["sent"])
             except BlockingIOError:
                 pass
-            except OSError as error:
-                if error.errno in (errno.EPIPE, errno.ECONNRESET, errno.ENOTCONN):
-                    entry["closed_at"] = time.monotonic() - started
+            except OSError:
+                close(s)
+        failures_before = len(connect_failures)
+        while len(live) < count and time.monotonic() < deadline:
+            open_one(opened)
+            if len(connect_failures) > failures_before:
+                break  # the server refuses connections now; try again on the next tick
         time.sleep(max(0.0, interval - (time.monotonic() - tick)))
-    closed = sorted(v["closed_at"] for v in socks.values() if v["closed_at"] is not None)
-    answers: dict[str, int] = {}
-    for v in socks.values():
-        if v["answer"]:
-            answers[v["answer"]] = answers.get(v["answer"], 0) + 1
-    for v in socks.values():
-        v["sock"].close()
+    still_open = len(live)
+    for s in list(live):
+        s.close()
     return {
         "mode": mode,
         "sockets": count,
-        "connected": len(socks),
+        "opened": opened,
         "connect_failures": len(connect_failures),
         "connect_failure_examples": connect_failures[:3],
-        "open_seconds": round(opened, 2),
-        "closed_by_server": len(closed),
-        "first_closed_at_s": round(closed[0], 1) if closed else None,
-        "median_closed_at_s": round(median(closed), 1) if closed else None,
+        "open_seconds": round(open_seconds, 2),
+        "closed_by_server": len(ages),
+        "first_closed_at_s": round(min(closed_at), 1) if closed_at else None,
+        "median_age_at_close_s": round(median(ages), 1) if ages else None,
+        "max_age_at_close_s": round(max(ages), 1) if ages else None,
+        "open_at_end": still_open,
         "answers": answers,
-        "bytes_sent_max": max((v["sent"] for v in socks.values()), default=0),
+        "bytes_sent_max": max_sent,
     }
 
 
@@ -177,8 +192,8 @@ def stats(latencies: list[float]) -> dict:
 def main() -> None:
     p = server_arg_parser(__doc__.splitlines()[0])
     p.add_argument("--sockets", type=int, default=int(os.environ.get("SLOW_SOCKETS", "500")))
-    p.add_argument("--seconds", type=float, default=float(os.environ.get("SLOW_SECONDS", "60")),
-                   help="length of each phase (default $SLOW_SECONDS or 60)")
+    p.add_argument("--seconds", type=float, default=float(os.environ.get("SLOW_SECONDS", "90")),
+                   help="length of each phase (default $SLOW_SECONDS or 90)")
     p.add_argument("--interval", type=float, default=1.0, help="seconds between two bytes of one socket")
     p.add_argument("--slow", type=float, default=10, help="seconds a normal search may take")
     args = p.parse_args()
@@ -215,11 +230,16 @@ def main() -> None:
     ok = not problems
     idle_stats = stats(idle.latencies)
     h, b = phases["head"], phases["body"]
-    summary = (f"{args.sockets} slow heads, then {args.sockets} slow bodies, {args.seconds:g} s each: search p50 "
-               f"{idle_stats['p50_ms']:.0f} ms idle, {h['searches']['p50_ms']:.0f} ms under slow heads, "
-               f"{b['searches']['p50_ms']:.0f} ms under slow bodies; server closed {h['closed_by_server']}/{h['connected']} "
-               f"slow heads and {b['closed_by_server']}/{b['connected']} slow bodies within the phase; "
-               f"{h['search_error_count'] + b['search_error_count']} search errors")
+    def closing(phase: dict) -> str:
+        if not phase["closed_by_server"]:
+            return "closed none"
+        return (f"closed {phase['closed_by_server']} (median {phase['median_age_at_close_s']:g} s after connecting, "
+                f"answers {phase['answers'] or 'none'})")
+
+    summary = (f"{args.sockets} slow heads, then {args.sockets} slow bodies, {args.seconds:g} s each (closed sockets "
+               f"replaced): search p50 {idle_stats['p50_ms']:.0f} ms idle, {h['searches']['p50_ms']:.0f} ms under slow "
+               f"heads, {b['searches']['p50_ms']:.0f} ms under slow bodies; {h['search_error_count'] + b['search_error_count']} "
+               f"search errors; the server {closing(h)} of the heads and {closing(b)} of the bodies")
     details = {"problems": problems, "idle": idle_stats, "phases": phases, "after": stats(after_idle.latencies),
                "server_errors": new_5xx,
                "server_log_lines": (log_lines_since(args.log, log_offset, r"(?i)\b(error|fatal|crash)\b")[:50] if args.log else [])}
