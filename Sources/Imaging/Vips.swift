@@ -20,7 +20,11 @@ enum Vips {
     /// Turns a shim result code into the matching typed error.
     static func check(_ code: Int32, image: EncodedImage, info: lk_image_info?, limits: ImageLimits) throws {
         switch code {
-        case 0: return
+        case 0:
+            // A decode that succeeds can still leave warnings in libvips' error buffer, which is one for the
+            // whole process (a JPEG's "Corrupt JPEG data: 1 extraneous bytes before marker"): dropping them
+            // keeps the next image that fails, whoever sent it, from being refused with this one's reason.
+            _ = lastError()
         case Int32(LK_VIPS_NOT_AN_IMAGE):
             _ = lastError()
             throw ImagingError.notAnImage(source: image.name, prefix: image.printablePrefix)

@@ -14,6 +14,20 @@ final class BadInputTests: TimedTestCase {
         }
     }
 
+    /// libvips keeps one error buffer for the whole process: the warnings of an image that decodes must not
+    /// become the reason the next failing image is refused with.
+    func testWarningsOfADecodedImageAreNotTheNextFailuresReason() throws {
+        var jpeg = try Fixtures.image("chelsea_upright.jpg").data
+        // One stray byte after the APP0 segment: libjpeg warns "1 extraneous bytes before marker 0xdb" and decodes on.
+        let app0End = jpeg.startIndex + 4 + (Int(jpeg[jpeg.startIndex + 4]) << 8 | Int(jpeg[jpeg.startIndex + 5]))
+        jpeg.insert(0x00, at: app0End)
+        XCTAssertNoThrow(try decoder.decode(EncodedImage(data: jpeg, name: "stray-byte.jpg"), width: 64, height: 64))
+        XCTAssertThrowsError(try decoder.decode(Fixtures.image("truncated.jpg"), width: 64, height: 64)) { error in
+            guard case ImagingError.corrupt(_, let reason) = error else { return XCTFail("got \(error)") }
+            XCTAssertFalse(reason.contains("extraneous"), "the reason is the stray-byte JPEG's warning: \(reason)")
+        }
+    }
+
     func testZeroByteFileIsEmpty() throws {
         XCTAssertThrowsError(try decoder.decode(Fixtures.image("empty.jpg"), width: 64, height: 64)) { error in
             guard case ImagingError.empty = error else { return XCTFail("got \(error)") }
