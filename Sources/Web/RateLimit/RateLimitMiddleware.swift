@@ -6,12 +6,12 @@ import Hummingbird
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = WebContext
 
-    /// The buckets; nil when the limit is off.
-    let buckets: TokenBuckets?
-    let limit: RateLimit
+    /// The limit in force and its buckets (none when the limit is off).
+    let live: LiveOptions
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let buckets, let address = context.remoteAddress, let client = ClientAddress(address),
+        let current = live.snapshot, limit = current.options.rateLimit
+        if let buckets = current.rateBuckets, let address = context.remoteAddress, let client = ClientAddress(address),
            !(limit.exemptLoopback && client.isLoopback),
            case .limited(let retryAfter) = buckets.take(client) {
             throw APIError.rateLimited(limit, retryAfter: retryAfter)

@@ -11,7 +11,7 @@ struct AdminController {
 
     /// Adds the routes, behind the admin key, to `group` (`/api/products`).
     func addRoutes(to group: RouterGroup<WebContext>) {
-        group.add(middleware: AdminKeyMiddleware(key: app.options.adminKey))
+        group.add(middleware: AdminKeyMiddleware(live: app.live))
             .post(use: add)
             .delete("{id}", use: remove)
     }

@@ -15,7 +15,7 @@ struct PageController {
     }
 
     @Sendable func searchPage(_ request: Request, context: WebContext) async throws -> HTML {
-        let page = SearchPage(shopName: app.options.shopName, productCount: app.service.count,
+        let page = SearchPage(shopName: app.live.options.shopName, productCount: app.service.count,
                               facets: try await app.facets.facets(), options: app.options,
                               metric: app.service.metric.rawValue)
         return page.render(assets: app.assets)
@@ -31,7 +31,7 @@ struct PageController {
         } catch let error as QueryError {
             problem = error.description
         }
-        let page = ProductPage(shopName: app.options.shopName, product: product, neighbours: neighbours,
+        let page = ProductPage(shopName: app.live.options.shopName, product: product, neighbours: neighbours,
                                metric: app.service.metric, neighboursProblem: problem)
         return page.render(assets: app.assets)
     }

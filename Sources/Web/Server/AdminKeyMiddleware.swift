@@ -5,11 +5,11 @@ import Hummingbird
 /// `X-Admin-Key: KEY`); 401 otherwise, and always when the server has no key.
 struct AdminKeyMiddleware: RouterMiddleware {
     typealias Context = WebContext
-    /// The key requests must carry; nil or empty refuses every request.
-    let key: String?
+    /// Where the key requests must carry is read (the admin key in force); nil or empty refuses every request.
+    let live: LiveOptions
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let expected = key, !expected.isEmpty else { throw APIError.unauthorized(configured: false) }
+        guard let expected = live.options.adminKey, !expected.isEmpty else { throw APIError.unauthorized(configured: false) }
         var offered = request.headers[.adminKey]
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             offered = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)

@@ -1,16 +1,17 @@
 import Hummingbird
 
 /// Cross-origin access (CORS) for a shop's storefront on another origin: only the origins listed in
-/// `WebOptions.corsOrigins`, only the public reads and `POST /api/search`, never with credentials, and
+/// `WebOptions.corsOrigins` (as in force when the request arrives), only the public reads and `POST /api/search`, never with credentials, and
 /// never the admin routes. A preflight (`OPTIONS` with `Access-Control-Request-Method`) is answered here:
 /// 204 with the allowed method and headers, or 403 `cors_refused` naming why.
 struct CrossOriginMiddleware: RouterMiddleware {
     typealias Context = WebContext
-    /// Allowed origins, exactly as browsers send them (`https://shop.example`, no trailing slash).
-    let origins: Set<String>
+    /// Where the allowed origins are read, exactly as browsers send them (`https://shop.example`, no trailing slash).
+    let live: LiveOptions
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
+        let origins = Set(live.options.corsOrigins)
         if request.method == .options, let wanted = request.headers[.accessControlRequestMethod] {
             guard origins.contains(origin) else {
                 throw APIError(.forbidden, "cors_refused", "the origin \(origin) may not call this API; the server's cors origins list the storefronts that may")

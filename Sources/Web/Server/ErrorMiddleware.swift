@@ -47,7 +47,7 @@ struct ErrorMiddleware: RouterMiddleware {
 
     /// The error as an HTML page with its status and headers.
     private func page(_ apiError: APIError, request: Request, context: Context) -> Response {
-        var response = ErrorPage.render(apiError, shopName: app.options.shopName, assets: app.assets)
+        var response = ErrorPage.render(apiError, shopName: app.live.options.shopName, assets: app.assets)
             .response(from: request, context: context)
         response.status = apiError.status
         response.headers.append(contentsOf: apiError.headers)

@@ -19,12 +19,13 @@ final class WebApp: Sendable {
     let keptUploads: ContentAddressedFolder?
     /// Where images of products added through the API go.
     let productImages: ContentAddressedFolder?
-    /// The per-client token buckets of the search routes; nil when the rate limit is off.
-    let rateBuckets: TokenBuckets?
+    /// The options a running server may change (SIGHUP): read them through `live`, not `options`.
+    let live: LiveOptions
 
-    init(service: SearchService, options: WebOptions) throws {
+    init(service: SearchService, options: WebOptions, live: LiveOptions? = nil) throws {
         self.service = service
         self.options = options
+        self.live = live ?? LiveOptions(options)
         pool = WorkerPool(threads: options.cpuThreads)
         batcher = QueryBatcher(embedder: service.embedder, options: options.batching)
         thumbnails = ThumbnailCache(decoder: ImageDecoder(limits: service.embedder.options.limits),
@@ -35,13 +36,10 @@ final class WebApp: Sendable {
         assets = try StaticAssets.load()
         keptUploads = try options.keepUploadsDirectory.map { try ContentAddressedFolder(directory: $0) }
         productImages = try options.productImagesDirectory.map { try ContentAddressedFolder(directory: $0, owned: true) }
-        let limit = options.rateLimit
-        rateBuckets = limit.isEnabled
-            ? TokenBuckets(rate: limit.requestsPerSecond, capacity: limit.burst, maxClients: limit.maxClients) : nil
     }
 
     /// The rate limit of the search routes, as a middleware for their groups.
-    var rateLimiter: RateLimitMiddleware { RateLimitMiddleware(buckets: rateBuckets, limit: options.rateLimit) }
+    var rateLimiter: RateLimitMiddleware { RateLimitMiddleware(live: live) }
 
     deinit { batcher.shutdown() }
 
@@ -59,7 +57,7 @@ final class WebApp: Sendable {
     /// Runs CPU-heavy work on the worker threads, within the request's work budget: past it the request
     /// is answered 503 `timeout` at once and the work is cancelled at its next suspension.
     func onWorkers<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let pool = self.pool, budget = options.workBudget
+        let pool = self.pool, budget = live.options.workBudget
         return try await withDeadline(budget, expired: { APIError.workTimeout(budget) }) { try await pool.run(body) }
     }
 }

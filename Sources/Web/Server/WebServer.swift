@@ -14,13 +14,16 @@ public struct WebServer: Sendable {
 
     /// The search service answering queries.
     public let service: SearchService
-    /// How the server runs.
+    /// How the server runs, as it starts.
     public let options: WebOptions
+    /// The options it may change while it runs (`LiveOptions.update(from:)`): what requests read.
+    public let live: LiveOptions
 
     /// Creates a server for `service`.
     public init(service: SearchService, options: WebOptions = .init()) {
         self.service = service
         self.options = options
+        live = LiveOptions(options)
     }
 
     /// The Hummingbird application; `onRunning` gets the bound port once it listens (useful with port 0).
@@ -56,7 +59,7 @@ public struct WebServer: Sendable {
 
     /// The router: the middlewares, then every controller's routes; HEAD is answered wherever GET is.
     private func build() throws -> (Router<WebContext>, WebApp) {
-        let app = try WebApp(service: service, options: options)
+        let app = try WebApp(service: service, options: options, live: live)
         let routes = Self.routes(app)
         // The same routes in a router of their own, only to list them: the error middleware, added before
         // the routes, needs the list for its 405s.
@@ -67,7 +70,7 @@ public struct WebServer: Sendable {
             RequestLogMiddleware()
             MetricsMiddleware(metrics: app.metrics)
             SecurityHeadersMiddleware()
-            CrossOriginMiddleware(origins: Set(app.options.corsOrigins))
+            CrossOriginMiddleware(live: app.live)
             ErrorMiddleware(app: app, allowed: AllowedMethods(listing.routes))
         }
         router.addRoutes(routes)
