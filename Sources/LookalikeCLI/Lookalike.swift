@@ -7,7 +7,7 @@ struct Lookalike: AsyncParsableCommand {
         commandName: "lookalike",
         abstract: "Reverse image search for fashion catalogs.",
         subcommands: [IndexCommand.self, SearchCommand.self, SimilarCommand.self, ServeCommand.self, StatsCommand.self, RemoveCommand.self, EvalCommand.self, TuneCommand.self,
-                      MigrateCommand.self, BackupCommand.self, RestoreCommand.self,
+                      MigrateCommand.self, BackupCommand.self, RestoreCommand.self, ConfigCommand.self,
                       EmbedCommand.self, ClassifyCommand.self, BenchCommand.self]
     )
 }

@@ -19,8 +19,9 @@ struct CLIRunner {
     }
 
     /// Runs to completion (bounded by `timeout` seconds).
-    static func run(_ arguments: [String], in folder: URL, timeout: TimeInterval = 600) throws -> Output {
-        let process = try start(arguments, in: folder)
+    static func run(_ arguments: [String], in folder: URL, timeout: TimeInterval = 600,
+                    environment: [String: String] = [:]) throws -> Output {
+        let process = try start(arguments, in: folder, environment: environment)
         let deadline = Date().addingTimeInterval(timeout)
         let out = process.outputs
         while process.process.isRunning {
@@ -28,6 +29,9 @@ struct CLIRunner {
             Thread.sleep(forTimeInterval: 0.05)
         }
         process.process.waitUntilExit()
+        // The output's last bytes may still be in the pipes: read until both have ended.
+        let drained = Date().addingTimeInterval(10)
+        while !out.ended(), Date() < drained { Thread.sleep(forTimeInterval: 0.01) }
         return Output(status: process.process.terminationStatus, stdout: out.stdout(), stderr: out.stderr())
     }
 
@@ -39,25 +43,44 @@ struct CLIRunner {
 
     /// Collects a process's output without blocking it.
     final class Collected: Sendable {
-        private let streams = Mutex((out: Data(), err: Data()))
-        func append(_ data: Data, error: Bool) { streams.withLock { if error { $0.err += data } else { $0.out += data } } }
+        private let streams = Mutex((out: Data(), err: Data(), ends: 0))
+        /// Adds what a stream gave; empty data is the stream's end.
+        func append(_ data: Data, error: Bool) {
+            streams.withLock {
+                if data.isEmpty { $0.ends += 1 } else if error { $0.err += data } else { $0.out += data }
+            }
+        }
+        /// Whether both streams have ended.
+        func ended() -> Bool { streams.withLock { $0.ends >= 2 } }
         func stdout() -> String { streams.withLock { String(decoding: $0.out, as: UTF8.self) } }
         func stderr() -> String { streams.withLock { String(decoding: $0.err, as: UTF8.self) } }
     }
 
-    static func start(_ arguments: [String], in folder: URL) throws -> Running {
+    /// Starts the binary in `folder`; `environment` adds to (or replaces in) the test's own, whose
+    /// `LOOKALIKE_*` variables other than the models folder are left out, so a developer's settings never
+    /// change what a test sees.
+    static func start(_ arguments: [String], in folder: URL, environment extra: [String: String] = [:]) throws -> Running {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("lookalike binary not built at \(binary.path)") }
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LOOKALIKE_") }
         environment["LOOKALIKE_MODELS"] = root.appendingPathComponent("models").path
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let collected = Collected()
         let out = Pipe(), err = Pipe()
-        out.fileHandleForReading.readabilityHandler = { collected.append($0.availableData, error: false) }
-        err.fileHandleForReading.readabilityHandler = { collected.append($0.availableData, error: true) }
+        out.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            collected.append(data, error: false)
+        }
+        err.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            collected.append(data, error: true)
+        }
         process.standardOutput = out
         process.standardError = err
         try process.run()

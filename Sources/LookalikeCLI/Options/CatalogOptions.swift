@@ -5,10 +5,20 @@ import PostgresCatalog
 
 /// `--db`: where the catalog lives, a SQLite file or a PostgreSQL URL.
 struct CatalogOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
+    @Option(name: .customLong("db"), help: ArgumentHelp(
         "Catalog: a SQLite file, or postgres://user:password@host:port/database for PostgreSQL with pgvector "
-            + "(options: ?sslmode=disable|prefer|require&pool=N&ef_search=N&exact_filter_limit=N&schema=NAME).", valueName: "file-or-url"))
-    var db: String = "lookalike.db"
+            + "(options: ?sslmode=disable|prefer|require&pool=N&ef_search=N&exact_filter_limit=N&schema=NAME). "
+            + "Default: lookalike.db.", valueName: "file-or-url"))
+    var dbArgument: String?
+
+    /// The catalog `--db` names, or `lookalike.db`.
+    var db: String {
+        get { dbArgument ?? Self.defaultDB }
+        set { dbArgument = newValue }
+    }
+
+    /// The catalog of a command given no `--db`.
+    static let defaultDB = "lookalike.db"
 
     @Option(name: .long, help: ArgumentHelp(
         "Folder for images that exist only as pixels (Fashion-MNIST). Default: <db>-images beside a SQLite file, "

@@ -3,14 +3,32 @@ import Embedding
 
 /// Options shared by every command that runs the model.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "Model name (under models/) or a folder with manifest.json.")
-    var model: String = ModelLocator.defaultModel
+    @Option(name: .customLong("model"), help: "Model name (under models/) or a folder with manifest.json. Default: \(ModelLocator.defaultModel).")
+    var modelArgument: String?
 
-    @Option(name: .long, help: "Inference precision: f32, bf16 or auto (bf16 where the CPU has it).")
-    var precision: Precision = .auto
+    @Option(name: .customLong("precision"), help: "Inference precision: f32, bf16 or auto (bf16 where the CPU has it; the default).")
+    var precisionArgument: Precision?
 
-    @Option(name: .long, help: "Inference threads (0 = all cores).")
-    var threads: Int = 0
+    @Option(name: .customLong("threads"), help: "Inference threads (0, the default, = all cores).")
+    var threadsArgument: Int?
+
+    /// The model `--model` names, or the default one.
+    var model: String {
+        get { modelArgument ?? ModelLocator.defaultModel }
+        set { modelArgument = newValue }
+    }
+
+    /// `--precision`, or auto.
+    var precision: Precision {
+        get { precisionArgument ?? .auto }
+        set { precisionArgument = newValue }
+    }
+
+    /// `--threads`, or 0 (all cores).
+    var threads: Int {
+        get { threadsArgument ?? 0 }
+        set { threadsArgument = newValue }
+    }
 
     // Descriptor variants for comparing models (docs/benchmarks.md): hidden, since the defaults are the product's.
     @Option(name: .long, help: ArgumentHelp("Pooling of the feature map: avg, max, gem or gem:P (default: the model's).", visibility: .hidden))
