@@ -25,10 +25,19 @@ final class DeployUnitTests: TimedTestCase {
             XCTAssertTrue(unit.contains(option), option)
         }
 
-        // The ExecStart arguments are ones `serve` accepts: with no catalog yet it stops at the catalog check.
+        XCTAssertTrue(unit.contains("ExecReload=/bin/kill -HUP $MAINPID"), "systemctl reload sends SIGHUP")
+
+        // The ExecStart arguments are ones `serve` accepts, with the settings file of deploy/ (its catalog
+        // pointed into this test's folder): with no catalog yet it stops at the catalog check.
+        var settings = try String(contentsOf: CLIRunner.root.appendingPathComponent("deploy/lookalike.yaml"), encoding: .utf8)
+        settings = settings.replacingOccurrences(of: "/var/lib/lookalike/lookalike.db", with: folder.appendingPathComponent("absent.db").path)
+        let settingsFile = folder.appendingPathComponent("lookalike.yaml")
+        try settings.write(to: settingsFile, atomically: true, encoding: .utf8)
+        let check = try CLIRunner.run(["config", "check", "--config", settingsFile.path], in: folder, timeout: 60)
+        XCTAssertEqual(check.status, 0, check.stderr)
         let exec = try XCTUnwrap(unit.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
         var arguments = exec.dropFirst("ExecStart=".count).split(separator: " ").map(String.init).dropFirst()
-        if let db = arguments.firstIndex(of: "--db") { arguments[db + 1] = folder.appendingPathComponent("absent.db").path }
+        if let config = arguments.firstIndex(of: "--config") { arguments[config + 1] = settingsFile.path }
         let serve = try CLIRunner.run(Array(arguments), in: folder, timeout: 60)
         XCTAssertNotEqual(serve.status, 0)
         XCTAssertTrue(serve.stderr.contains("there is no catalog"), serve.stderr)
