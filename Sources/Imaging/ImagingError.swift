@@ -10,6 +10,9 @@ public enum ImagingError: Error, CustomStringConvertible, Equatable {
     case tooManyPixels(source: String, width: Int, height: Int, limit: Int)
     /// The image is in a known format but its data is damaged or truncated.
     case corrupt(source: String, reason: String)
+    /// The format is one Lookalike reads, but this file uses a variant of it libvips cannot decode (a TIFF
+    /// tiled with separate planes, 12-bit samples, old-style JPEG compression…).
+    case unsupportedVariant(source: String, reason: String)
     /// The file could not be read from disk.
     case unreadable(source: String, reason: String)
     /// A crop region lies outside the image or has no area.
@@ -28,6 +31,8 @@ public enum ImagingError: Error, CustomStringConvertible, Equatable {
             return "\(source) is too large: \(width)×\(height) pixels (limit \(limit / 1_000_000) megapixels)"
         case .corrupt(let source, let reason):
             return "\(source) is damaged or truncated: \(reason)"
+        case .unsupportedVariant(let source, let reason):
+            return "\(source) uses a variant of its format that Lookalike cannot decode (\(reason)); save it as JPEG or PNG"
         case .unreadable(let source, let reason):
             return "cannot read \(source): \(reason)"
         case .invalidRegion(let reason):

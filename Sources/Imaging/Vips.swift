@@ -14,8 +14,12 @@ enum Vips {
         let text = String(cString: buffer)
         // libvips prefixes each line with its class name ("VipsJpeg: "); keep the first useful line.
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return lines.first ?? "unknown libvips error"
+        return lines.first ?? unexplainedFailure
     }
+
+    /// The reason given when a decode fails and libvips' error buffer is empty: another thread's successful
+    /// decode can clear the one buffer the process has between this failure and its reading.
+    static let unexplainedFailure = "the image data is damaged or incomplete"
 
     /// Turns a shim result code into the matching typed error.
     static func check(_ code: Int32, image: EncodedImage, info: lk_image_info?, limits: ImageLimits) throws {
@@ -32,7 +36,12 @@ enum Vips {
             throw ImagingError.tooManyPixels(source: image.name, width: Int(info?.width ?? 0),
                                              height: Int(info?.height ?? 0), limit: limits.maxPixels)
         default:
-            throw ImagingError.corrupt(source: image.name, reason: lastError())
+            let reason = lastError()
+            // libvips' own words for a valid file it has no decoder for ("tiled separate planes not supported").
+            if reason.localizedCaseInsensitiveContains("not supported") || reason.localizedCaseInsensitiveContains("unsupported") {
+                throw ImagingError.unsupportedVariant(source: image.name, reason: reason)
+            }
+            throw ImagingError.corrupt(source: image.name, reason: reason)
         }
     }
 }

@@ -45,7 +45,7 @@ extension APIError {
     }
 
     /// Problems of an uploaded image (its own name and bytes are the client's): not an image → 415,
-    /// damaged → 422, too big (bytes or pixels) → 413, bad crop → 400. Images of the catalog are the
+    /// damaged → 422, a variant of a format libvips cannot decode → 415, too big (bytes or pixels) → 413, bad crop → 400. Images of the catalog are the
     /// server's (`storedImageUnreadable`).
     static func from(_ error: ImagingError) -> APIError {
         switch error {
@@ -59,6 +59,8 @@ extension APIError {
             return APIError(.contentTooLarge, "too_many_pixels", error.description)
         case .corrupt:
             return APIError(.unprocessableContent, "corrupt_image", error.description)
+        case .unsupportedVariant:
+            return APIError(.unsupportedMediaType, "unsupported_image", error.description)
         case .unreadable:
             return serverFailure("image_unreadable", "an image file on the server cannot be read", error)
         case .invalidRegion:
