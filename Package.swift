@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // --- C: libvips (pkg-config "vips") and a thin shim over its variadic API.
@@ -57,7 +58,9 @@ let package = Package(
         ]),
         // Benchmark drivers of the search layer (`lookalike bench search|fill`), kept out of the library itself.
         .target(name: "SearchBenchmarks", dependencies: ["Search", "Catalog"]),
-        .target(name: "Service", dependencies: ["Imaging", "Embedding", "Catalog", "Search"]),
+        .target(name: "Service", dependencies: [
+            "Imaging", "Embedding", "Catalog", "Search", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .target(name: "Web", dependencies: [
             "Imaging", "Embedding", "Catalog", "Search", "Service",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -77,7 +80,10 @@ let package = Package(
         .testTarget(name: "EmbeddingTests", dependencies: ["TestSupport", "Embedding", "Imaging"]),
         .testTarget(name: "CatalogTests", dependencies: ["TestSupport", "Catalog", "PostgresCatalog", "CZlib", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SearchTests", dependencies: ["TestSupport", "Search", "SearchBenchmarks", "Catalog"]),
-        .testTarget(name: "ServiceTests", dependencies: ["TestSupport", "EmbeddingTesting", "Service", "Catalog", "PostgresCatalog", "Search", "Embedding", "Imaging"]),
+        .testTarget(name: "ServiceTests", dependencies: [
+            "TestSupport", "EmbeddingTesting", "Service", "Catalog", "PostgresCatalog", "Search", "Embedding", "Imaging",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "LookalikeCLI", "Catalog"]),
         .testTarget(name: "WebTests", dependencies: [
             "TestSupport", "EmbeddingTesting", "Web", "Service", "Catalog", "Embedding", "Imaging", "Search",

@@ -3,7 +3,8 @@ import TestSupport
 import XCTest
 
 /// `lookalike index` on a shop's product feed: local images are imported with the feed's attributes,
-/// a remote image fails its item alone.
+/// images given by URL are downloaded, an image that cannot be fetched fails its item alone, and a feed
+/// can be given by URL.
 final class FeedImportCommandTests: TimedTestCase {
     func testIndexImportsAMerchantFeedWithLocalImages() throws {
         let folder = try CLIRunner.temporaryFolder(self)
@@ -37,7 +38,7 @@ final class FeedImportCommandTests: TimedTestCase {
               </item>
               <item>
                 <g:id>REMOTE-4</g:id><g:title>Remote only</g:title>
-                <g:image_link>https://cdn.example/remote.jpg</g:image_link>
+                <g:image_link>http://127.0.0.1:9/remote.jpg</g:image_link>
               </item>
             </channel>
             </rss>
@@ -48,8 +49,7 @@ final class FeedImportCommandTests: TimedTestCase {
         XCTAssertEqual(index.status, 0, index.stderr)
         XCTAssertTrue(index.stderr.contains("Merchant Center XML feed \(feed.path)"), index.stderr)
         XCTAssertTrue(index.stdout.contains("3 indexed, 0 unchanged, 1 failed"), index.stdout)
-        XCTAssertTrue(index.stdout.contains("REMOTE-4: remote images (https://cdn.example/remote.jpg) are not supported"),
-                      index.stdout)
+        XCTAssertTrue(index.stdout.contains("REMOTE-4: image http://127.0.0.1:9/remote.jpg: the server cannot be reached"), index.stdout)
 
         // The photo finds its product, with the feed's attributes.
         let search = try CLIRunner.run(["search", images.appendingPathComponent("chelsea.png").path, "--db", db, "--k", "3", "--json"],
@@ -71,5 +71,58 @@ final class FeedImportCommandTests: TimedTestCase {
         let wrong = try CLIRunner.run(["index", feed.path, "--format", "shopify", "--db", db], in: folder)
         XCTAssertNotEqual(wrong.status, 0)
         XCTAssertTrue(wrong.stderr.contains("the header has no \"Handle\""), wrong.stderr)
+    }
+
+    func testAFeedByURLIsImportedAndAnUnchangedOneDownloadsNothing() throws {
+        let folder = try CLIRunner.temporaryFolder(self)
+        let site = folder.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: site.appendingPathComponent("img"), withIntermediateDirectories: true)
+        for name in ["chelsea.png", "coffee.png", "rocket.jpg"] {
+            try FileManager.default.copyItem(at: CLIRunner.root.appendingPathComponent("testdata/photos/\(name)"),
+                                             to: site.appendingPathComponent("img/\(name)"))
+        }
+        // A static web server (Python's, which answers If-Modified-Since with 304) on a free port.
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        server.arguments = ["-c", """
+            import http.server, socketserver, sys
+            handler = http.server.SimpleHTTPRequestHandler
+            handler.log_message = lambda *a: None
+            with socketserver.TCPServer(("127.0.0.1", 0), handler) as httpd:
+                print(httpd.server_address[1], flush=True)
+                httpd.serve_forever()
+            """]
+        server.currentDirectoryURL = site
+        let portPipe = Pipe()
+        server.standardOutput = portPipe
+        try server.run()
+        defer { server.terminate() }
+        let portLine = String(decoding: portPipe.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try XCTUnwrap(Int(portLine.trimmingCharacters(in: .whitespacesAndNewlines)), "python's server did not start: \(portLine)")
+        let base = "http://127.0.0.1:\(port)"
+        let items = [("CAT-1", "chelsea.png"), ("MUG-2", "coffee.png"), ("ROCKET-3", "rocket.jpg"), ("GONE-4", "missing.jpg")]
+        let feed = """
+            id\ttitle\timage_link\tbrand
+            \(items.map { "\($0.0)\tProduct \($0.0)\t\(base)/img/\($0.1)\tLina" }.joined(separator: "\n"))
+            """
+        try Data(feed.utf8).write(to: site.appendingPathComponent("feed.tsv"))
+        let db = folder.appendingPathComponent("shop.db").path
+
+        let first = try CLIRunner.run(["index", "\(base)/feed.tsv", "--db", db], in: folder)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("3 indexed, 0 unchanged, 1 failed"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("images by URL: 3 downloaded"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("GONE-4: image \(base)/img/missing.jpg: the server answered HTTP 404"), first.stdout)
+
+        let second = try CLIRunner.run(["index", "\(base)/feed.tsv", "--db", db], in: folder)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stdout.contains("0 indexed, 3 unchanged, 1 failed"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("images by URL: 0 downloaded (Zero KB), 3 not modified, 1 failed")
+                      || second.stdout.contains("images by URL: 0 downloaded"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("3 not modified"), second.stdout)
+
+        // The catalog names the feed's URL, not the downloaded copy.
+        let stats = try CLIRunner.run(["stats", "--db", db], in: folder)
+        XCTAssertTrue(stats.stdout.contains("\(base)/feed.tsv"), stats.stdout)
     }
 }

@@ -15,7 +15,7 @@ struct IndexCommand: AsyncParsableCommand {
         discussion: "Unchanged images are skipped; changed ones re-embedded; --prune removes products the source no longer lists. "
             + "Ctrl-C stops after the batch in flight; run the same command again to finish.")
 
-    @Argument(help: "The catalog to import.")
+    @Argument(help: "The catalog to import: a path, or an http(s) URL of a product feed. Images given by URL are downloaded into the catalog's image folder (--images).")
     var source: String
 
     @Option(help: ArgumentHelp("Read the source as this format instead of detecting it from the content.", valueName: "format"))
@@ -50,7 +50,18 @@ struct IndexCommand: AsyncParsableCommand {
         let stop = StopFlag()
         let signals = SignalWatcher.stoppingAfterBatch(stop)
         defer { signals.cancel() }
-        let catalogSource = try Catalog.source(for: source, format: format)
+        var remoteFeed: RemoteSourceFile?
+        if RemoteSourceFile.isURL(source), let url = URL(string: source) {
+            printError("downloading \(url.absoluteString)…")
+            do {
+                remoteFeed = try await RemoteSourceFile.download(url)
+            } catch {
+                throw ValidationError("cannot download the catalog \(url.absoluteString): \(error)")
+            }
+        }
+        defer { remoteFeed?.remove() }
+        var catalogSource = try Catalog.source(for: remoteFeed?.file.path ?? source, format: format)
+        if let remoteFeed { catalogSource = RenamedSource(inner: catalogSource, url: remoteFeed.url) }
         let store = try await catalog.open(create: true)
         let embedder = try modelOptions.load()
         var options = ImportOptions()
@@ -94,6 +105,11 @@ struct IndexCommand: AsyncParsableCommand {
                 + "\(s.indexed) indexed, \(s.unchanged) unchanged, \(s.failed) failed, \(s.removed) removed"
                 + String(format: " (%.1f images/s)", s.imagesPerSecond),
         ]
+        let d = s.downloads
+        if d.downloaded + d.notModified + d.failed > 0 {
+            lines.append("images by URL: \(d.downloaded) downloaded (\(ByteCountFormatter.string(fromByteCount: Int64(d.bytes), countStyle: .file))), "
+                + "\(d.notModified) not modified, \(d.failed) failed" + (d.retried > 0 ? ", \(d.retried) retries" : ""))
+        }
         if !s.failures.isEmpty {
             lines.append("failures (first \(s.failures.count); all are stored with import run \(s.runID)):")
             lines += s.failures.map { "  \($0)" }
@@ -104,3 +120,13 @@ struct IndexCommand: AsyncParsableCommand {
 }
 
 extension SourceFormat: ExpressibleByArgument {}
+
+/// A source read from a downloaded copy, described by the URL it came from (for messages and import runs).
+struct RenamedSource: CatalogSource {
+    let inner: any CatalogSource
+    let url: URL
+
+    var description: String { url.absoluteString }
+
+    func items() throws -> AnySequence<SourceEntry> { try inner.items() }
+}

@@ -57,7 +57,8 @@ public struct OwnedImageFolder: Sendable {
         else { return 0 }
         var files: [String] = []
         for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-            if url.lastPathComponent != Self.markerName { files.append(url.standardizedFileURL.path) }
+            // Dot files are Lookalike's own records (the marker, the download cache), never product images.
+            if !url.lastPathComponent.hasPrefix(".") { files.append(url.standardizedFileURL.path) }
         }
         var deleted = 0
         for start in stride(from: 0, to: files.count, by: 5_000) {

@@ -17,6 +17,8 @@ public struct ImportOptions: Sendable {
     public var itemSignatures: Bool = false
     /// Stop after this many items (for trials); nil = all.
     public var limit: Int?
+    /// How images given by http(s) URL are downloaded (into `assetsDirectory`).
+    public var remote = RemoteFetchOptions()
 
     /// Default options.
     public init() {}
@@ -42,6 +44,8 @@ public struct ImportSummary: Sendable, Codable {
     public var seconds: Double = 0
     /// The first failures (all are stored with the run).
     public var failures: [String] = []
+    /// What the downloads of images given by URL did (all zero for local images).
+    public var downloads = RemoteFetchCounts()
 
     /// Items embedded per second.
     public var imagesPerSecond: Double { seconds > 0 ? Double(indexed) / seconds : 0 }

@@ -46,11 +46,14 @@ public final class ImportPipeline: Sendable {
         let runID = try await store.startImportRun(source: source.description)
         var summary = ImportSummary(runID: runID, source: source.description)
         if let assets = options.assetsDirectory { try OwnedImageFolder.prepare(assets) }
+        // Images given by URL are downloaded into the import's image folder.
+        let fetcher = options.assetsDirectory.map { RemoteImageFetcher(folder: $0, options: options.remote) }
+        var lastCacheSave = Date()
         let listed = Self.count(source)
         let total = options.limit.map { limit in listed.map { min($0, limit) } ?? limit } ?? listed
 
         let channel = BoundedChannel<Event>(capacity: max(options.maxInFlight, options.batchSize))
-        startProducer(entries: entries, known: known, channel: channel, stop: stop)
+        startProducer(entries: entries, known: known, channel: channel, stop: stop, fetcher: fetcher)
 
         var batch: [(product: Product, vector: RGBImage, signature: [Float]?)] = []
         var failures: [ImportFailure] = []
@@ -79,6 +82,11 @@ public final class ImportPipeline: Sendable {
             if !failures.isEmpty {
                 try await store.recordFailures(failures)
                 failures.removeAll()
+            }
+            // What the downloads learnt is kept as the import goes: an interrupted import still saves re-downloads.
+            if let fetcher, Date().timeIntervalSince(lastCacheSave) > 30 {
+                try? fetcher.saveCache()
+                lastCacheSave = Date()
             }
         }
 
@@ -111,6 +119,10 @@ public final class ImportPipeline: Sendable {
         }
         try await flush()
         if !failures.isEmpty { try await store.recordFailures(failures) }
+        if let fetcher {
+            await fetcher.shutdown()
+            summary.downloads = fetcher.counters
+        }
         if let listingError { fail(source.description, listingError) }
 
         summary.interrupted = stop.isStopped
@@ -130,16 +142,19 @@ public final class ImportPipeline: Sendable {
     }
 
     /// Lists entries on a thread of its own and decodes items on all cores.
-    private func startProducer(entries: AnySequence<SourceEntry>, known: [String: String], channel: BoundedChannel<Event>, stop: StopFlag) {
+    private func startProducer(entries: AnySequence<SourceEntry>, known: [String: String], channel: BoundedChannel<Event>, stop: StopFlag,
+                               fetcher: RemoteImageFetcher?) {
         let threads = options.decodeThreads > 0 ? options.decodeThreads : ProcessInfo.processInfo.activeProcessorCount
         let limit = options.limit ?? Int.max
-        let embedder = self.embedder, assets = options.assetsDirectory, signatures = options.itemSignatures
+        let embedder = self.embedder, assets = options.assetsDirectory, signatures = options.itemSignatures, remote = options.remote
         // The source's sequence is handed to the producer thread, its only user from here on.
         nonisolated(unsafe) let entries = entries
         let thread = Thread {
             let queue = DispatchQueue(label: "lookalike.decode", attributes: .concurrent)
             let group = DispatchGroup()
             let workers = DispatchSemaphore(value: threads)
+            // Downloads wait on the network, not the CPU: more of them are in flight than there are decoders.
+            let downloads = DispatchSemaphore(value: max(threads, remote.maxConcurrent))
             var listed = 0
             // Where each id was first listed: a later item with the same id is refused here, in listing order,
             // so the first one always wins whatever order the decoders finish in.
@@ -158,6 +173,19 @@ public final class ImportPipeline: Sendable {
                     }
                     firstListed[item.id] = location
                     listed += 1
+                    if case .remote(let url) = item.image, let fetcher {
+                        downloads.wait()
+                        queue.async(group: group) {
+                            let fetched = fetcher.fetchWaiting(url)
+                            downloads.signal()
+                            workers.wait()
+                            let prepared = PreparedItem.prepare(item, storedHash: known[item.id], embedder: embedder, assets: assets,
+                                                                signatures: signatures, fetched: fetched)
+                            channel.send(.prepared(prepared))
+                            workers.signal()
+                        }
+                        continue
+                    }
                     workers.wait()
                     queue.async(group: group) {
                         let prepared = PreparedItem.prepare(item, storedHash: known[item.id], embedder: embedder, assets: assets, signatures: signatures)

@@ -15,14 +15,30 @@ enum PreparedItem: Sendable {
     /// Reads the item's bytes once, hashes them, and decodes them unless the stored hash matches.
     /// Pixel-only items (Fashion-MNIST) are encoded as PNG and written to `assets` so pages can show them.
     /// With `signatures`, the item signature is computed here too, from the whole image (on the decoding threads).
-    /// A remote image fails the item (`ImageReferenceError.remote` says why); the import goes on.
-    static func prepare(_ item: SourceItem, storedHash: String?, embedder: any ImageEmbedder, assets: URL?, signatures: Bool = false) -> PreparedItem {
+    /// A remote image is the local copy `fetched` gives (a failed download fails the item, with its reason);
+    /// without one the item fails (`ImageReferenceError.remote`). The import goes on either way.
+    static func prepare(_ item: SourceItem, storedHash: String?, embedder: any ImageEmbedder, assets: URL?, signatures: Bool = false,
+                        fetched: Result<RemoteImage, RemoteFetchError>? = nil) -> PreparedItem {
         var product = Product(id: item.id, title: item.title, attributes: item.attributes)
         do {
             if case .grayscalePixels = item.image {
                 // Hash the pixels first: unchanged items then cost no PNG encoding.
                 product.contentHash = try item.image.contentHash()
                 if storedHash == product.contentHash { return .unchanged(id: item.id) }
+            }
+            if case .remote(let url) = item.image {
+                guard let fetched else { throw ImageReferenceError.remote(url) }
+                let image: RemoteImage
+                switch fetched {
+                case .success(let copy): image = copy
+                case .failure(let error): return .failed(id: item.id, reason: "image \(url.absoluteString): \(error)")
+                }
+                // Unchanged content (a 304, or the same bytes again) needs no decoding.
+                if storedHash == image.contentHash { return .unchanged(id: item.id) }
+                product.imagePath = image.file.path
+                product.contentHash = image.contentHash
+                let encoded = try EncodedImage(contentsOf: image.file, limits: embedder.options.limits)
+                return .ready(product, try embedder.decode(encoded), signature: signatures ? try embedder.productSignature(encoded) : nil)
             }
             let encoded = try item.encodedImage(limits: embedder.options.limits)
             switch item.image {
