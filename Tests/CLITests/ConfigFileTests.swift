@@ -54,7 +54,7 @@ final class ConfigFileTests: TimedTestCase {
         for secret in ["from-the-environment", "written-in-the-file", "hunter2"] {
             XCTAssertFalse(output.stdout.contains(secret) || output.stderr.contains(secret), "\(secret) is printed")
         }
-        XCTAssertEqual(rows.count, 27, "every serve flag has a key")
+        XCTAssertEqual(rows.count, 29, "every serve flag has a key")
 
         // A flag on the command line wins over both (serve's own resolution, seen in its start-up line).
         let table = try CLIRunner.run(["config", "check", "--config", file.path], in: folder, timeout: 60)
@@ -99,7 +99,7 @@ final class ConfigFileTests: TimedTestCase {
         let (status, rows, output) = try Self.check(file, in: folder)
         let (_, defaults, _) = try Self.check(empty, in: folder)
         XCTAssertEqual(status, 0, output.stderr)
-        XCTAssertEqual(defaults.count, 27, "every serve flag has a key")
+        XCTAssertEqual(defaults.count, 29, "every serve flag has a key")
         XCTAssertEqual(rows.count, defaults.count)
         for (key, row) in defaults {
             XCTAssertEqual(rows[key]?.value, row.value, "\(key): the example differs from the default")

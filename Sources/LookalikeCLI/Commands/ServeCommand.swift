@@ -86,6 +86,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-format"), help: ArgumentHelp("text (for people; the default) or json (one object per line, for log collectors).", valueName: "format"))
     var logFormat: LogFormat?
 
+    @Option(name: .customLong("sync"), help: ArgumentHelp("Keep the catalog in step with this feed or catalog source (a path or an http(s) URL, as for `index`): imported now and every --every in the background, new and changed products searchable at once, products it no longer lists removed.", valueName: "source"))
+    var sync: String?
+
+    @Option(name: .customLong("every"), help: ArgumentHelp("Time between syncs: 90s, 30m, 1h, 1d. Default: 1h.", valueName: "interval"))
+    var every: Interval?
+
     @Flag(name: .customLong("create"), help: "Create the SQLite catalog if it does not exist, to fill it through POST /api/products (without it a missing --db is an error).")
     var create = false
 
@@ -120,7 +126,12 @@ struct ServeCommand: AsyncParsableCommand {
         let service = try await SearchService(store: store, embedder: embedder, storage: settings.storage, metric: metric,
                                               kind: settings.index, hnswFile: catalog.hnswFile, log: { printError("lookalike: \($0)") })
         let options = settings.webOptions(productImages: catalog.assetsDirectory)
-        let server = WebServer(service: service, options: options)
+        var syncOptions = ImportOptions()
+        syncOptions.assetsDirectory = catalog.assetsDirectory
+        let sync = settings.syncSource.map {
+            CatalogSync(service: service, source: $0, interval: settings.syncEvery.duration, options: syncOptions)
+        }
+        let server = WebServer(service: service, options: options, sync: sync)
         let reload = ConfigReloader(command: self, running: resolution, live: server.live, environment: environment)
         defer { reload.cancel() }
 
@@ -129,6 +140,7 @@ struct ServeCommand: AsyncParsableCommand {
             + (options.adminKey == nil ? "; admin API off" : "; admin API on")
             + (options.keepUploadsDirectory.map { "; keeping uploads in \($0.path)" } ?? ""))
         if let file = resolution.file { printError("lookalike: settings from \(file) (SIGHUP reloads it)") }
+        if let source = settings.syncSource { printError("lookalike: syncing the catalog with \(source) now and every \(settings.syncEvery)") }
         let host = settings.host
         try await server.run { boundPort in
             print("Lookalike is serving at http://\(host.contains(":") ? "[\(host)]" : host):\(boundPort)/")

@@ -41,5 +41,8 @@ extension ServeSettings {
           origins: []              # reloads; e.g. [https://shop.example]
         admin:
           # key: set LOOKALIKE_ADMIN_KEY in the environment instead (reloads)
+        sync:
+          # source: https://shop.example/feed.xml   # keep the catalog in step with this feed
+          every: 1h
         """
 }

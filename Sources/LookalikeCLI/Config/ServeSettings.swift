@@ -35,6 +35,8 @@ struct ServeSettings: Sendable, Equatable {
     var rateBurst = 20
     var corsOrigins: [String] = []
     var adminKey: String?
+    var syncSource: String?
+    var syncEvery = Interval(seconds: 3_600)
 
     /// The keys, in the order `config check` prints them.
     enum Keys {
@@ -65,11 +67,13 @@ struct ServeSettings: Sendable, Equatable {
         static let rateBurst = ConfigKey("rate_limit.burst", flag: "--rate-burst", reloadable: true)
         static let corsOrigins = ConfigKey("cors.origins", flag: "--cors-origin", reloadable: true)
         static let adminKey = ConfigKey("admin.key", flag: "--admin-key", reloadable: true, secret: true)
+        static let syncSource = ConfigKey("sync.source", flag: "--sync", databaseURL: true)
+        static let syncEvery = ConfigKey("sync.every", flag: "--every")
 
         static let all: [ConfigKey] = [
             host, port, shopName, logFormat, db, images, readDB, create, model, precision, threads, storage, index,
             batch, batchWindowMs, maxUploadMB, maxMegapixels, keepUploads, idleTimeout, headTimeout, bodyTimeout,
-            requestTimeout, maxConnections, rateLimit, rateBurst, corsOrigins, adminKey,
+            requestTimeout, maxConnections, rateLimit, rateBurst, corsOrigins, adminKey, syncSource, syncEvery,
         ]
         static let names = Set(all.map(\.name))
     }
@@ -121,6 +125,8 @@ struct ServeSettings: Sendable, Equatable {
         s.corsOrigins = try r.list(Keys.corsOrigins, flag: command.corsOrigins)
         s.adminKey = try r.optional(Keys.adminKey, flag: command.adminKey)
         if s.adminKey?.isEmpty == true { s.adminKey = nil }
+        s.syncSource = try r.optional(Keys.syncSource, flag: command.sync)
+        s.syncEvery = try r.value(Keys.syncEvery, flag: command.every, default: s.syncEvery)
         try s.check()
         return Resolution(settings: s, rows: r.resolved, file: file?.path)
     }
@@ -143,6 +149,7 @@ struct ServeSettings: Sendable, Equatable {
         try require((1 ... 1_000_000).contains(rateBurst), Keys.rateBurst, "must be 1…1000000", rateBurst)
         try require(requestTimeout >= 1 && requestTimeout <= 3600, Keys.requestTimeout, "must be 1…3600 seconds", requestTimeout)
         try require(threads >= 0, Keys.threads, "must be 0 or more", threads)
+        try require(syncEvery.seconds >= 10 && syncEvery.seconds <= 30 * 86_400, Keys.syncEvery, "must be 10s…30d", syncEvery)
         for origin in corsOrigins {
             let url = URL(string: origin)
             try require(url.map { ["http", "https"].contains($0.scheme ?? "") && $0.host != nil && $0.path.isEmpty && $0.query == nil } ?? false,

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Synchronization
 
@@ -19,9 +20,24 @@ public struct ImportOptions: Sendable {
     public var limit: Int?
     /// How images given by http(s) URL are downloaded (into `assetsDirectory`).
     public var remote = RemoteFetchOptions()
+    /// Told of each batch once it is stored (products with their vectors and signatures): a running server
+    /// makes them searchable at once.
+    public var onStored: (@Sendable ([StoredItem]) -> Void)?
+    /// Told of the ids `prune` removed.
+    public var onRemoved: (@Sendable ([String]) -> Void)?
 
     /// Default options.
     public init() {}
+}
+
+/// A product as an import stored it.
+public struct StoredItem: Sendable {
+    /// The product.
+    public var product: Product
+    /// Its catalog vector.
+    public var vector: [Float]
+    /// Its item signature, when the import stores them.
+    public var signature: [Float]?
 }
 
 /// What an import did, printed at the end and saved with the run.

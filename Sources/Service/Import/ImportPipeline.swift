@@ -78,6 +78,9 @@ public final class ImportPipeline: Sendable {
                 try await store.upsert(zip(batch, vectors).map { ($0.product, $1) }, modelKey: embedder.modelKey)
             }
             summary.indexed += batch.count
+            if let onStored = options.onStored {
+                onStored(zip(batch, vectors).map { StoredItem(product: $0.product, vector: $1, signature: $0.signature) })
+            }
             batch.removeAll(keepingCapacity: true)
             if !failures.isEmpty {
                 try await store.recordFailures(failures)
@@ -129,6 +132,7 @@ public final class ImportPipeline: Sendable {
         if options.prune, !summary.interrupted, listingError == nil, options.limit == nil {
             let stale = try await store.allProductIDs().filter { !seen.contains($0) }
             summary.removed = try await store.remove(ids: stale)
+            if !stale.isEmpty { options.onRemoved?(stale) }
             // Files in the import's own image folder that no product names (pruned products, items whose
             // import was interrupted between writing the file and storing the product) are deleted.
             if let assets = options.assetsDirectory { try await OwnedImageFolder(directory: assets).sweep(store: store) }

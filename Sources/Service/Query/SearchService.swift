@@ -216,6 +216,20 @@ public final class SearchService: Sendable {
         if let images, let replaced, replaced != product.imagePath { try await images.release([replaced], store: store) }
     }
 
+    /// Imports `source` into the catalog while the service answers queries: each stored batch is searchable
+    /// at once, products the source no longer lists go with `options.prune`. With item signatures in the
+    /// catalog, the import stores them too.
+    public func importChanges(from source: any CatalogSource, options: ImportOptions, stop: StopFlag = StopFlag()) async throws -> ImportSummary {
+        var options = options
+        let backend = self.backend
+        options.itemSignatures = verification != nil
+        options.onStored = { items in
+            for item in items { backend.added(item.product, vector: item.vector, signature: item.signature) }
+        }
+        options.onRemoved = { ids in backend.removed(ids) }
+        return try await ImportPipeline(store: store, embedder: embedder, options: options).run(source: source, stop: stop)
+    }
+
     /// Removes products from the store and the index; returns how many existed.
     /// Image files of removed products in `images` that no other product names are deleted with them.
     public func remove(ids: [String], images: OwnedImageFolder? = nil) async throws -> Int {

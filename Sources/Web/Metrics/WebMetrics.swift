@@ -49,7 +49,7 @@ final class WebMetrics: Sendable {
     }
 
     /// The whole exposition.
-    func render(catalogSize: Int, batcher: QueryBatcher.Statistics, thumbnails: ThumbnailCache.Statistics) -> String {
+    func render(catalogSize: Int, batcher: QueryBatcher.Statistics, sync: CatalogSync.Status? = nil, thumbnails: ThumbnailCache.Statistics) -> String {
         let (requests, latencies, rejections) = labelled.withLock { ($0.requests, $0.latencies, $0.rejections) }
         var out: [String] = []
         func header(_ name: String, _ type: String, _ help: String) {
@@ -86,6 +86,32 @@ final class WebMetrics: Sendable {
         out.append("lookalike_embed_queue_length \(batcher.waiting)")
         header("lookalike_catalog_products", "gauge", "Products searchable now.")
         out.append("lookalike_catalog_products \(catalogSize)")
+        if let sync {
+            header("lookalike_sync_runs_total", "counter", "Catalog syncs finished (serve --sync), with or without error.")
+            out.append("lookalike_sync_runs_total \(sync.runs)")
+            header("lookalike_sync_errors_total", "counter", "Catalog syncs that could not run (feed unreachable, database down).")
+            out.append("lookalike_sync_errors_total \(sync.errors)")
+            if let last = sync.last {
+                header("lookalike_sync_last_start_timestamp_seconds", "gauge", "When the last sync started (Unix time).")
+                out.append("lookalike_sync_last_start_timestamp_seconds \(Int(last.started.timeIntervalSince1970))")
+                header("lookalike_sync_last_duration_seconds", "gauge", "How long the last sync took.")
+                out.append("lookalike_sync_last_duration_seconds \(String(format: "%.3f", last.seconds))")
+                header("lookalike_sync_last_success", "gauge", "1 when the last sync ran, 0 when it could not.")
+                out.append("lookalike_sync_last_success \(last.summary == nil ? 0 : 1)")
+                if let summary = last.summary {
+                    header("lookalike_sync_last_products", "gauge", "What the last sync did to products, by outcome.")
+                    for (outcome, count) in [("indexed", summary.indexed), ("unchanged", summary.unchanged),
+                                             ("failed", summary.failed), ("removed", summary.removed)] {
+                        out.append("lookalike_sync_last_products{outcome=\"\(outcome)\"} \(count)")
+                    }
+                    header("lookalike_sync_last_images", "gauge", "Images given by URL in the last sync, by outcome.")
+                    let d = summary.downloads
+                    for (outcome, count) in [("downloaded", d.downloaded), ("not_modified", d.notModified), ("failed", d.failed)] {
+                        out.append("lookalike_sync_last_images{outcome=\"\(outcome)\"} \(count)")
+                    }
+                }
+            }
+        }
         header("lookalike_thumbnail_cache_bytes", "gauge", "Bytes of thumbnails held in memory.")
         out.append("lookalike_thumbnail_cache_bytes \(thumbnails.bytes)")
         header("lookalike_thumbnail_cache_hits_total", "counter", "Thumbnails served from the cache.")

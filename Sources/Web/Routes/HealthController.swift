@@ -54,7 +54,7 @@ struct HealthController {
     private struct ReadinessTimeout: Error {}
 
     @Sendable func metrics(_ request: Request, context: WebContext) async throws -> Response {
-        let text = app.metrics.render(catalogSize: app.service.count, batcher: app.batcher.statistics,
+        let text = app.metrics.render(catalogSize: app.service.count, batcher: app.batcher.statistics, sync: app.sync?.status,
                                       thumbnails: app.thumbnails.statistics)
         return Response(status: .ok,
                         headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],

@@ -21,11 +21,14 @@ final class WebApp: Sendable {
     let productImages: ContentAddressedFolder?
     /// The options a running server may change (SIGHUP): read them through `live`, not `options`.
     let live: LiveOptions
+    /// The catalog sync beside the server (`serve --sync`), if any.
+    let sync: CatalogSync?
 
-    init(service: SearchService, options: WebOptions, live: LiveOptions? = nil) throws {
+    init(service: SearchService, options: WebOptions, live: LiveOptions? = nil, sync: CatalogSync? = nil) throws {
         self.service = service
         self.options = options
         self.live = live ?? LiveOptions(options)
+        self.sync = sync
         pool = WorkerPool(threads: options.cpuThreads)
         batcher = QueryBatcher(embedder: service.embedder, options: options.batching)
         thumbnails = ThumbnailCache(decoder: ImageDecoder(limits: service.embedder.options.limits),

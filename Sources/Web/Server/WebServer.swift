@@ -18,11 +18,14 @@ public struct WebServer: Sendable {
     public let options: WebOptions
     /// The options it may change while it runs (`LiveOptions.update(from:)`): what requests read.
     public let live: LiveOptions
+    /// The catalog sync run beside the server (`serve --sync`), if any.
+    public let sync: CatalogSync?
 
-    /// Creates a server for `service`.
-    public init(service: SearchService, options: WebOptions = .init()) {
+    /// Creates a server for `service`; with `sync`, the catalog is kept in step with a feed meanwhile.
+    public init(service: SearchService, options: WebOptions = .init(), sync: CatalogSync? = nil) {
         self.service = service
         self.options = options
+        self.sync = sync
         live = LiveOptions(options)
     }
 
@@ -54,12 +57,13 @@ public struct WebServer: Sendable {
         // The first page view should not pay for counting the catalog's attribute values.
         let facets = app.facets
         application.beforeServerStarts { _ = try? await facets.facets() }
+        if let sync { application.addServices(SyncLoop(sync: sync, app: app, logger: logger)) }
         return application
     }
 
     /// The router: the middlewares, then every controller's routes; HEAD is answered wherever GET is.
     private func build() throws -> (Router<WebContext>, WebApp) {
-        let app = try WebApp(service: service, options: options, live: live)
+        let app = try WebApp(service: service, options: options, live: live, sync: sync)
         let routes = Self.routes(app)
         // The same routes in a router of their own, only to list them: the error middleware, added before
         // the routes, needs the list for its 405s.
