@@ -39,6 +39,8 @@ let package = Package(
                 ]),
         // --- C: int8 dot products for AVX-512BW / AVX2 / plain C, chosen at load time.
         .target(name: "VectorKernels", path: "Sources/CShims/VectorKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // --- C: glibc malloc settings for the server (<malloc.h>).
+        .target(name: "HeapShim", path: "Sources/CShims/HeapShim"),
         // --- C: zlib (system libz), for the gzipped Fashion-MNIST IDX files.
         .systemLibrary(name: "CZlib", path: "Sources/CShims/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLinearAlgebra", path: "Sources/CShims/CLinearAlgebra",
@@ -62,6 +64,7 @@ let package = Package(
             "Imaging", "Embedding", "Catalog", "Search", .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .target(name: "Web", dependencies: [
+            "HeapShim",
             "Imaging", "Embedding", "Catalog", "Search", "Service",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "MultipartKit", package: "multipart-kit"),
