@@ -85,6 +85,23 @@ extension PostgresCatalogStore {
             "CREATE INDEX vectors_attributes ON vectors USING gin (attributes jsonb_path_ops)",
             "ALTER TABLE vectors SET (toast_tuple_target = 8160)",
         ]),
+        // Products with several images: the additional images (position 1, 2, …; the primary image stays
+        // in products), and their vectors as rows of `vectors` with their position (0: the primary image),
+        // so one HNSW walk per model searches every image.
+        ("v3-product-images", [
+            """
+            CREATE TABLE product_images (
+                product_id text NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                position integer NOT NULL CHECK (position > 0),
+                image_path text,
+                content_hash text,
+                PRIMARY KEY (product_id, position)
+            )
+            """,
+            "ALTER TABLE vectors ADD COLUMN position integer NOT NULL DEFAULT 0",
+            "ALTER TABLE vectors DROP CONSTRAINT vectors_pkey",
+            "ALTER TABLE vectors ADD PRIMARY KEY (product_id, model_id, position)",
+        ]),
     ]
 
     /// Creates the pgvector extension if needed and applies the migrations not yet recorded in

@@ -28,6 +28,14 @@ extension PostgresCatalogStore {
             let (id, key, value) = try row.decode((String, String, String).self)
             found[id]?.attributes[key] = value
         }
+        let images = try await read("reading product images", """
+            SELECT product_id, position, image_path, content_hash FROM product_images WHERE product_id = ANY(\(ids)::text[])
+            ORDER BY product_id, position
+            """)
+        for row in images {
+            let (id, position, path, hash) = try row.decode((String, Int, String?, String?).self)
+            found[id]?.images.append(ProductPhoto(position: position, imagePath: path, contentHash: hash))
+        }
         return ids.compactMap { found[$0] }
     }
 
@@ -48,7 +56,10 @@ extension PostgresCatalogStore {
         for start in stride(from: 0, to: paths.count, by: 1000) {
             let chunk = Array(paths[start ..< min(start + 1000, paths.count)])
             let rows = try await read("looking up image paths",
-                                      "SELECT DISTINCT image_path FROM products WHERE image_path = ANY(\(chunk)::text[])")
+                                      """
+                                      SELECT image_path FROM products WHERE image_path = ANY(\(chunk)::text[])
+                                      UNION SELECT image_path FROM product_images WHERE image_path = ANY(\(chunk)::text[])
+                                      """)
             for row in rows { used.insert(try row.decode(String.self)) }
         }
         return used

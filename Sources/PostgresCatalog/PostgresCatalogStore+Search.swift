@@ -3,7 +3,8 @@ import Foundation
 import PostgresNIO
 
 extension PostgresCatalogStore {
-    /// The `k` nearest products, filters and exclusions in the same statement, on the read replica when
+    /// The `k` nearest images (a product's primary and additional ones: a product can come back more than
+    /// once, with each of its images), filters and exclusions in the same statement, on the read replica when
     /// the store has one. Unfiltered cosine searches walk pgvector's HNSW index. A filter that matches at
     /// most `exact_filter_limit` products (counted first, bounded) scans exactly those rows, found through
     /// the GIN index on the attributes; a wider one walks the graph with an iterative scan, which keeps
@@ -47,22 +48,23 @@ extension PostgresCatalogStore {
         let sql = exact
             // OFFSET 0 keeps the filtered rows a subquery of their own, so they are never read through the graph.
             ? """
-              SELECT product_id, distance::float8 FROM (
-                  SELECT product_id, \(distanceSQL) AS distance FROM vectors WHERE \(conditions.joined(separator: " AND ")) OFFSET 0
+              SELECT product_id, position, distance::float8 FROM (
+                  SELECT product_id, position, \(distanceSQL) AS distance FROM vectors WHERE \(conditions.joined(separator: " AND ")) OFFSET 0
               ) matching ORDER BY distance LIMIT \(k)
               """
             : """
-              SELECT product_id, (\(distanceSQL))::float8
+              SELECT product_id, position, (\(distanceSQL))::float8
               FROM vectors WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(distanceSQL) LIMIT \(k)
               """
         let rows = try await read("searching the vectors of model \(modelKey)", PostgresQuery(unsafeSQL: sql, binds: bindings), on: reader)
         var hits = try rows.map { row -> VectorHit in
-            let (id, value) = try row.decode((String, Double).self)
-            return VectorHit(id: id, score: distance == .cosine ? Float(1 - value) : Float(value))
+            let (id, position, value) = try row.decode((String, Int, Double).self)
+            return VectorHit(id: id, score: distance == .cosine ? Float(1 - value) : Float(value), image: position)
         }
         // Iterative scans (relaxed order) may hand rows back slightly out of order.
         hits.sort { a, b in
-            a.score != b.score ? (distance == .cosine ? a.score > b.score : a.score < b.score) : a.id < b.id
+            a.score != b.score ? (distance == .cosine ? a.score > b.score : a.score < b.score)
+                : a.id != b.id ? a.id < b.id : a.image < b.image
         }
         return hits
     }
@@ -91,7 +93,7 @@ extension PostgresCatalogStore {
     public func vector(for id: String, modelKey: String) async throws -> [Float]? {
         guard let model = try await storedModel(modelKey, on: reader) else { return nil }
         let rows = try await read("reading the vector of \(id)", """
-            SELECT halfvec_send(embedding) FROM vectors WHERE model_id = \(model.id) AND product_id = \(id)
+            SELECT halfvec_send(embedding) FROM vectors WHERE model_id = \(model.id) AND product_id = \(id) AND position = 0
             """, on: reader)
         guard let bytes = try rows.first?.decode(ByteBuffer.self) else { return nil }
         var vector: [Float] = []
@@ -100,10 +102,25 @@ extension PostgresCatalogStore {
         return vector
     }
 
-    /// How many vectors are stored under `modelKey` (on the replica when there is one).
+    /// The stored vectors of all of a product's images under `modelKey`, primary first (on the replica when there is one).
+    public func vectors(for id: String, modelKey: String) async throws -> [(image: Int, vector: [Float])] {
+        guard let model = try await storedModel(modelKey, on: reader) else { return [] }
+        let rows = try await read("reading the vectors of \(id)", """
+            SELECT position, halfvec_send(embedding) FROM vectors WHERE model_id = \(model.id) AND product_id = \(id) ORDER BY position
+            """, on: reader)
+        return try rows.map { row in
+            let (position, bytes) = try row.decode((Int, ByteBuffer).self)
+            var vector: [Float] = []
+            vector.reserveCapacity(model.dimension)
+            try Self.appendHalfvec(bytes, dimension: model.dimension, id: id, modelKey: modelKey, to: &vector)
+            return (image: position, vector: vector)
+        }
+    }
+
+    /// How many products have a vector under `modelKey` (on the replica when there is one).
     public func vectorCount(modelKey: String) async throws -> Int {
         try await read("counting vectors", """
-            SELECT count(*) FROM vectors v JOIN models m ON m.id = v.model_id WHERE m.model_key = \(modelKey)
+            SELECT count(*) FROM vectors v JOIN models m ON m.id = v.model_id WHERE m.model_key = \(modelKey) AND v.position = 0
             """, on: reader).first?.decode(Int.self) ?? 0
     }
 }

@@ -41,7 +41,7 @@ extension PostgresCatalogStore {
         let products = try await count()
         var vectors: [String: Int] = [:]
         for row in try await read("counting vectors", """
-            SELECT m.model_key, count(*) FROM vectors v JOIN models m ON m.id = v.model_id GROUP BY m.model_key
+            SELECT m.model_key, count(*) FROM vectors v JOIN models m ON m.id = v.model_id WHERE v.position = 0 GROUP BY m.model_key
             """) {
             let (key, count) = try row.decode((String, Int).self)
             vectors[key] = count

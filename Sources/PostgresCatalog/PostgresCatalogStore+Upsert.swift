@@ -3,13 +3,12 @@ import Foundation
 import PostgresNIO
 
 extension PostgresCatalogStore {
-    /// Writes the batch (products, attributes, vectors) in one transaction; any invalid item rolls back all of it.
-    /// The first vector of a model key fixes its dimension and creates its HNSW index.
-    public func upsert(_ batch: [(product: Product, vector: [Float])], modelKey: String) async throws {
-        guard !batch.isEmpty else { return }
-        let items = batch.map { UpsertItem(product: $0.product, vector: $0.vector) }
+    /// Writes the batch (products, attributes, additional images, vectors) in one transaction; any invalid item
+    /// rolls back all of it. The first vector of a model key fixes its dimension and creates its HNSW index.
+    public func upsert(_ items: [UpsertItem], modelKey: String) async throws {
+        guard !items.isEmpty else { return }
         let logger = self.logger
-        let model = try await transaction("storing \(batch.count) products") { connection -> StoredModel in
+        let model = try await transaction("storing \(items.count) products") { connection -> StoredModel in
             let existing = try await Self.lockModel(modelKey, connection, logger)
             // Same checks, in the same order, as the SQLite store.
             let dimension = try CatalogValidation.validate(items, modelKey: modelKey,
@@ -31,9 +30,10 @@ extension PostgresCatalogStore {
                        ($5::real[])[(u.n - 1) * \(d) + 1 : u.n * \(d)]::halfvec
                 FROM unnest($1::text[], $2::bool[], $3::text[], $4::text[]) WITH ORDINALITY
                     AS u(id, has_hash, hash, attributes, n)
-                ON CONFLICT (product_id, model_id) DO UPDATE SET
+                ON CONFLICT (product_id, model_id, position) DO UPDATE SET
                     content_hash = excluded.content_hash, attributes = excluded.attributes, embedding = excluded.embedding
                 """, binds: try Self.binds(ids, hasHash, hashes, attributes, flat)), logger)
+            try await Self.writeImageVectors(unique.filter { $0.imageVectors != nil }, model: model, connection, logger)
             return model
         }
         models.set(modelKey, model)
@@ -46,7 +46,10 @@ extension PostgresCatalogStore {
         guard !products.isEmpty else { return }
         let logger = self.logger
         try await transaction("storing \(products.count) products") { connection in
-            for product in products { try CatalogValidation.validate(product) }
+            for product in products {
+                try CatalogValidation.validate(product)
+                try CatalogValidation.validateImages(of: UpsertItem(product: product, vector: []), dimension: 0, modelKey: "")
+            }
             try await Self.writeProducts(Self.lastOfEachID(products.map { UpsertItem(product: $0, vector: []) }).map(\.product),
                                          connection, logger)
         }
@@ -84,11 +87,66 @@ extension PostgresCatalogStore {
                 SELECT * FROM unnest(\(owners)::text[], \(keys)::text[], \(values)::text[])
                 """, logger)
         }
+        try await writeImages(products, connection, logger)
         try await connection.rows("""
             UPDATE vectors v SET attributes = u.attributes::jsonb
             FROM unnest(\(ids)::text[], \(products.map { json($0.attributes) })::text[]) AS u(id, attributes)
             WHERE v.product_id = u.id
             """, logger)
+    }
+
+    /// Replaces the products' additional images, then deletes the vectors (of any model) of images a product no
+    /// longer has or whose content changed.
+    static func writeImages(_ products: [Product], _ connection: PostgresConnection, _ logger: Logger) async throws {
+        let ids = products.map(\.id)
+        try await connection.rows("DELETE FROM product_images WHERE product_id = ANY(\(ids)::text[])", logger)
+        let photos = products.flatMap { product in product.images.map { (product.id, $0) } }
+        if !photos.isEmpty {
+            try await connection.rows(PostgresQuery(unsafeSQL: """
+                INSERT INTO product_images (product_id, position, image_path, content_hash)
+                SELECT u.id, u.position, CASE WHEN u.has_path THEN u.path END, CASE WHEN u.has_hash THEN u.hash END
+                FROM unnest($1::text[], $2::int8[], $3::bool[], $4::text[], $5::bool[], $6::text[])
+                    AS u(id, position, has_path, path, has_hash, hash)
+                """, binds: try binds(photos.map(\.0), photos.map { Int64($0.1.position) },
+                                      photos.map { $0.1.imagePath != nil }, photos.map { $0.1.imagePath ?? "" },
+                                      photos.map { $0.1.contentHash != nil }, photos.map { $0.1.contentHash ?? "" })), logger)
+        }
+        try await connection.rows("""
+            DELETE FROM vectors v WHERE v.product_id = ANY(\(ids)::text[]) AND v.position > 0 AND NOT EXISTS (
+                SELECT 1 FROM product_images p WHERE p.product_id = v.product_id AND p.position = v.position
+                AND p.content_hash IS NOT DISTINCT FROM v.content_hash)
+            """, logger)
+    }
+
+    /// Replaces the vectors of `model` of the items' additional images (`UpsertItem.imageVectors`, one per image).
+    static func writeImageVectors(_ items: [UpsertItem], model: StoredModel, _ connection: PostgresConnection,
+                                  _ logger: Logger) async throws {
+        guard !items.isEmpty else { return }
+        try await connection.rows("""
+            DELETE FROM vectors WHERE model_id = \(model.id) AND position > 0 AND product_id = ANY(\(items.map(\.product.id))::text[])
+            """, logger)
+        var ids: [String] = [], positions: [Int64] = [], hasHash: [Bool] = [], hashes: [String] = [], attributes: [String] = []
+        var flat: [Float] = []
+        for item in items {
+            let json = Self.json(item.product.attributes)
+            for (photo, vector) in zip(item.product.images, item.imageVectors ?? []) {
+                ids.append(item.product.id)
+                positions.append(Int64(photo.position))
+                hasHash.append(photo.contentHash != nil)
+                hashes.append(photo.contentHash ?? "")
+                attributes.append(json)
+                flat.append(contentsOf: vector)
+            }
+        }
+        guard !ids.isEmpty else { return }
+        let d = model.dimension
+        try await connection.rows(PostgresQuery(unsafeSQL: """
+            INSERT INTO vectors (product_id, model_id, position, content_hash, attributes, embedding)
+            SELECT u.id, \(model.id), u.position, CASE WHEN u.has_hash THEN u.hash END, u.attributes::jsonb,
+                   ($6::real[])[(u.n - 1) * \(d) + 1 : u.n * \(d)]::halfvec
+            FROM unnest($1::text[], $2::int8[], $3::bool[], $4::text[], $5::text[]) WITH ORDINALITY
+                AS u(id, position, has_hash, hash, attributes, n)
+            """, binds: try binds(ids, positions, hasHash, hashes, attributes, flat)), logger)
     }
 
     /// The model row of `modelKey`, locked for this transaction, and whether it has vectors.

@@ -7,7 +7,7 @@ extension PostgresCatalogStore {
     public func contentHashes(modelKey: String) async throws -> [String: String] {
         let rows = try await read("reading content hashes", """
             SELECT v.product_id, v.content_hash FROM vectors v JOIN models m ON m.id = v.model_id
-            WHERE m.model_key = \(modelKey) AND v.content_hash IS NOT NULL
+            WHERE m.model_key = \(modelKey) AND v.position = 0 AND v.content_hash IS NOT NULL
             """)
         var hashes: [String: String] = [:]
         hashes.reserveCapacity(rows.count)
@@ -26,11 +26,11 @@ extension PostgresCatalogStore {
         }
         let logger = self.logger
         let expected = try await read("counting the vectors of model \(modelKey)",
-                                       "SELECT count(*) FROM vectors WHERE model_id = \(model.id)").first?.decode(Int.self) ?? 0
+                                       "SELECT count(*) FROM vectors WHERE model_id = \(model.id) AND position = 0").first?.decode(Int.self) ?? 0
         // Rows are decoded as they stream in: a 1M catalog never holds its halfvec bytes and its floats at once.
         let (ids, vectors) = try await transaction("loading the vectors of model \(modelKey)", bulk: true) { connection in
             let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                SELECT product_id, halfvec_send(embedding) FROM vectors WHERE model_id = \(model.id) ORDER BY product_id COLLATE "C"
+                SELECT product_id, halfvec_send(embedding) FROM vectors WHERE model_id = \(model.id) AND position = 0 ORDER BY product_id COLLATE "C"
                 """), logger: logger)
             var ids: [String] = [], vectors: [Float] = []
             ids.reserveCapacity(expected)
@@ -46,7 +46,7 @@ extension PostgresCatalogStore {
         var attributes = [[String: String]](repeating: [:], count: ids.count)
         let attributeRows = try await read("loading the attributes of model \(modelKey)", PostgresQuery(unsafeSQL: """
             SELECT a.product_id, a.key, a.value FROM product_attributes a
-            JOIN vectors v ON v.product_id = a.product_id AND v.model_id = \(model.id)
+            JOIN vectors v ON v.product_id = a.product_id AND v.model_id = \(model.id) AND v.position = 0
             """))
         for row in attributeRows {
             let (id, key, value) = try row.decode((String, String, String).self)

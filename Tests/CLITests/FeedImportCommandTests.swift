@@ -24,7 +24,7 @@ final class FeedImportCommandTests: TimedTestCase {
                 <g:id>CAT-1</g:id><g:title>Cat print tee</g:title>
                 <g:link>https://shop.example/products/cat-1</g:link>
                 <g:image_link>images/chelsea.png</g:image_link>
-                <g:additional_image_link>https://cdn.example/cat-back.jpg</g:additional_image_link>
+                <g:additional_image_link>http://127.0.0.1:9/cat-back.jpg</g:additional_image_link>
                 <g:price>19.90 EUR</g:price><g:brand>Lina</g:brand><g:color>Orange</g:color>
                 <g:product_type>Tops &gt; T-shirts</g:product_type>
               </item>
@@ -48,7 +48,8 @@ final class FeedImportCommandTests: TimedTestCase {
         let index = try CLIRunner.run(["index", feed.path, "--db", db], in: folder)
         XCTAssertEqual(index.status, 0, index.stderr)
         XCTAssertTrue(index.stderr.contains("Merchant Center XML feed \(feed.path)"), index.stderr)
-        XCTAssertTrue(index.stdout.contains("3 indexed, 0 unchanged, 1 failed"), index.stdout)
+        XCTAssertTrue(index.stdout.contains("3 indexed, 0 unchanged, 2 failed"), index.stdout)
+        XCTAssertTrue(index.stdout.contains("CAT-1 image 1: image http://127.0.0.1:9/cat-back.jpg: the server cannot be reached"), index.stdout)
         XCTAssertTrue(index.stdout.contains("REMOTE-4: image http://127.0.0.1:9/remote.jpg: the server cannot be reached"), index.stdout)
 
         // The photo finds its product, with the feed's attributes.
@@ -67,10 +68,61 @@ final class FeedImportCommandTests: TimedTestCase {
         // Forcing the format reads the same items: nothing changed, the remote item fails again.
         let again = try CLIRunner.run(["index", feed.path, "--format", "merchant", "--db", db], in: folder)
         XCTAssertEqual(again.status, 0, again.stderr)
-        XCTAssertTrue(again.stdout.contains("0 indexed, 3 unchanged, 1 failed"), again.stdout)
+        XCTAssertTrue(again.stdout.contains("0 indexed, 3 unchanged, 2 failed"), again.stdout)
         let wrong = try CLIRunner.run(["index", feed.path, "--format", "shopify", "--db", db], in: folder)
         XCTAssertNotEqual(wrong.status, 0)
         XCTAssertTrue(wrong.stderr.contains("the header has no \"Handle\""), wrong.stderr)
+    }
+
+    func testSearchJSONNamesTheImageThatMatchedAndNeverRepeatsAProduct() throws {
+        let folder = try CLIRunner.temporaryFolder(self)
+        let images = folder.appendingPathComponent("img")
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        for (source, target) in [("coffee.png", "bag-front.png"), ("chelsea.png", "bag-side.png"), ("astronaut.png", "suit.png"),
+                                 ("rocket.jpg", "rocket.jpg"), ("china.jpg", "tee-red.jpg"), ("china.jpg", "tee-blue.jpg")] {
+            try FileManager.default.copyItem(at: CLIRunner.root.appendingPathComponent("testdata/photos/\(source)"),
+                                             to: images.appendingPathComponent(target))
+        }
+        let feed = folder.appendingPathComponent("feed.tsv")
+        try Data("""
+            id\ttitle\timage_link\tadditional_image_link\titem_group_id
+            BAG-1\tCanvas bag\timg/bag-front.png\timg/bag-side.png\t
+            SUIT-2\tSpace suit\timg/suit.png\t\t
+            ROCKET-3\tRocket print\timg/rocket.jpg\t\t
+            TEE-RED\tTee, red\timg/tee-red.jpg\t\tTEE
+            TEE-BLUE\tTee, blue\timg/tee-blue.jpg\t\tTEE
+
+            """.utf8).write(to: feed)
+        let db = folder.appendingPathComponent("shop.db").path
+        let index = try CLIRunner.run(["index", feed.path, "--db", db], in: folder)
+        XCTAssertEqual(index.status, 0, index.stderr)
+        XCTAssertTrue(index.stdout.contains("5 indexed, 0 unchanged, 0 failed, 0 removed; 6 images embedded"), index.stdout)
+
+        func search(_ photo: String, _ extra: [String] = []) throws -> [[String: Any]] {
+            let run = try CLIRunner.run(["search", CLIRunner.root.appendingPathComponent("testdata/photos/\(photo)").path,
+                                         "--db", db, "--k", "5", "--json"] + extra, in: folder)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let line = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let results = try XCTUnwrap(line["results"] as? [[String: Any]])
+            let ids = results.compactMap { $0["id"] as? String }
+            XCTAssertEqual(ids.count, Set(ids).count, "a product came back twice: \(ids)")
+            XCTAssertTrue(results.allSatisfy { $0["matched_image"] is Int }, "\(results)")
+            return results
+        }
+        // The cat is the bag's second image: the bag, once, naming that image.
+        let cat = try search("chelsea.png")
+        XCTAssertEqual(cat.first?["id"] as? String, "BAG-1")
+        XCTAssertEqual(cat.first?["matched_image"] as? Int, 1)
+        XCTAssertEqual(cat.first?["image"] as? String, images.appendingPathComponent("bag-side.png").path)
+        // The tees are variants of one group: one of them by default, both with --no-group-variants.
+        let grouped = try search("china.jpg")
+        XCTAssertEqual(grouped.filter { ($0["id"] as? String)?.hasPrefix("TEE-") == true }.count, 1)
+        XCTAssertEqual(grouped.count, 4)
+        let ungrouped = try search("china.jpg", ["--no-group-variants"])
+        XCTAssertEqual(ungrouped.filter { ($0["id"] as? String)?.hasPrefix("TEE-") == true }.count, 2)
+        XCTAssertEqual(ungrouped.count, 5)
+        let forced = try search("china.jpg", ["--group-variants"])
+        XCTAssertEqual(forced.count, 4)
     }
 
     func testAFeedByURLIsImportedAndAnUnchangedOneDownloadsNothing() throws {

@@ -12,6 +12,8 @@ public struct Product: Sendable, Hashable, Codable {
     public var imagePath: String?
     /// SHA-256 hex of the image bytes, used to skip unchanged items on re-import.
     public var contentHash: String?
+    /// The product's other images, by position (1, 2, …); each is embedded and searched like the primary one.
+    public var images: [ProductPhoto]
     /// When the product was first stored; kept across re-imports.
     public var createdAt: Date
     /// When the product was last written.
@@ -24,6 +26,7 @@ public struct Product: Sendable, Hashable, Codable {
         attributes: [String: String] = [:],
         imagePath: String? = nil,
         contentHash: String? = nil,
+        images: [ProductPhoto] = [],
         createdAt: Date = Date(),
         updatedAt: Date = Date()
     ) {
@@ -32,8 +35,38 @@ public struct Product: Sendable, Hashable, Codable {
         self.attributes = attributes
         self.imagePath = imagePath
         self.contentHash = contentHash
+        self.images = images
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+}
+
+extension Product {
+    /// The path of the image at `position` (0: the primary image), nil when the product has no such image.
+    public func imagePath(at position: Int) -> String? {
+        position == 0 ? imagePath : images.first { $0.position == position }?.imagePath
+    }
+
+    /// The content hash of the image at `position` (0: the primary image).
+    public func contentHash(at position: Int) -> String? {
+        position == 0 ? contentHash : images.first { $0.position == position }?.contentHash
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, title, attributes, imagePath, contentHash, images, createdAt, updatedAt
+    }
+
+    /// Decodes a product; one written before products had additional images decodes with none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try container.decode(String.self, forKey: .id),
+                  title: try container.decode(String.self, forKey: .title),
+                  attributes: try container.decode([String: String].self, forKey: .attributes),
+                  imagePath: try container.decodeIfPresent(String.self, forKey: .imagePath),
+                  contentHash: try container.decodeIfPresent(String.self, forKey: .contentHash),
+                  images: try container.decodeIfPresent([ProductPhoto].self, forKey: .images) ?? [],
+                  createdAt: try container.decode(Date.self, forKey: .createdAt),
+                  updatedAt: try container.decode(Date.self, forKey: .updatedAt))
     }
 }
 

@@ -3,9 +3,9 @@ import GRDB
 
 extension SQLiteCatalogStore: ItemSignatureStore {
     /// Writes products, their vectors and their item signatures in one transaction.
-    public func upsert(_ batch: [(product: Product, vector: [Float], signature: [Float])], modelKey: String) async throws {
+    public func upsert(_ batch: [(item: UpsertItem, signature: [Float])], modelKey: String) async throws {
         guard !batch.isEmpty else { return }
-        let items = batch.map { UpsertItem(product: $0.product, vector: $0.vector) }
+        let items = batch.map(\.item)
         let signatures = batch.map(\.signature)
         try await write("storing \(batch.count) products with their item signatures") { db in
             try Self.writeVectors(items, modelKey: modelKey, in: db)

@@ -78,6 +78,29 @@ extension SQLiteCatalogStore {
                 DELETE FROM vectors WHERE model_key = 'item-signature/grey32@1';
                 """)
         }
+        migrator.registerMigration("v3-product-images") { db in
+            // A product's additional images (position 1, 2, …; the primary image stays in products), and
+            // their vectors per model key, searched beside the primary images' vectors.
+            try db.execute(sql: """
+                CREATE TABLE product_images (
+                    product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    image_path TEXT,
+                    content_hash TEXT,
+                    PRIMARY KEY (product_id, position)
+                ) WITHOUT ROWID;
+                CREATE TABLE image_vectors (
+                    product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    model_key TEXT NOT NULL,
+                    dimension INTEGER NOT NULL,
+                    content_hash TEXT,
+                    vector BLOB NOT NULL,
+                    PRIMARY KEY (product_id, model_key, position)
+                );
+                CREATE INDEX image_vectors_model_key ON image_vectors(model_key, product_id, position);
+                """)
+        }
         return migrator
     }
 }

@@ -2,11 +2,11 @@ import Foundation
 import GRDB
 
 extension SQLiteCatalogStore {
-    /// Writes the batch (products, attributes, vectors) in one transaction; any invalid item rolls back all of it.
-    public func upsert(_ batch: [(product: Product, vector: [Float])], modelKey: String) async throws {
-        guard !batch.isEmpty else { return }
-        let items = batch.map { UpsertItem(product: $0.product, vector: $0.vector) }
-        try await write("storing \(batch.count) products") { db in
+    /// Writes the batch (products, attributes, additional images, vectors) in one transaction; any invalid
+    /// item rolls back all of it.
+    public func upsert(_ items: [UpsertItem], modelKey: String) async throws {
+        guard !items.isEmpty else { return }
+        try await write("storing \(items.count) products") { db in
             // Everything below runs in one transaction: a throw anywhere rolls back the whole batch.
             try Self.writeVectors(items, modelKey: modelKey, in: db)
         }
@@ -26,6 +26,20 @@ extension SQLiteCatalogStore {
             try writeProduct(item.product, in: db)
             try vectorStatement.execute(arguments: [item.product.id, modelKey, item.vector.count,
                                                     item.product.contentHash, Float16Codec.encode(item.vector)])
+            if let imageVectors = item.imageVectors { try writeImageVectors(item.product, imageVectors, modelKey: modelKey, in: db) }
+        }
+    }
+
+    /// Replaces the vectors of `modelKey` of a product's additional images (one per `product.images`, in order).
+    static func writeImageVectors(_ product: Product, _ vectors: [[Float]], modelKey: String, in db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM image_vectors WHERE product_id = ? AND model_key = ?")
+            .execute(arguments: [product.id, modelKey])
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO image_vectors (product_id, position, model_key, dimension, content_hash, vector) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for (photo, vector) in zip(product.images, vectors) {
+            try insert.execute(arguments: [product.id, photo.position, modelKey, vector.count, photo.contentHash,
+                                           Float16Codec.encode(vector)])
         }
     }
 
@@ -37,6 +51,7 @@ extension SQLiteCatalogStore {
         try await write("storing \(products.count) products") { db in
             for product in products {
                 try CatalogValidation.validate(product)
+                try CatalogValidation.validateImages(of: UpsertItem(product: product, vector: []), dimension: 0, modelKey: "")
                 try Self.writeProduct(product, in: db)
             }
         }
@@ -58,5 +73,18 @@ extension SQLiteCatalogStore {
         for (key, value) in product.attributes where !key.isEmpty && !value.isEmpty {
             try insertAttribute.execute(arguments: [product.id, key, value])
         }
+        try db.cachedStatement(sql: "DELETE FROM product_images WHERE product_id = ?").execute(arguments: [product.id])
+        let insertImage = try db.cachedStatement(sql: """
+            INSERT INTO product_images (product_id, position, image_path, content_hash) VALUES (?, ?, ?, ?)
+            """)
+        for photo in product.images {
+            try insertImage.execute(arguments: [product.id, photo.position, photo.imagePath, photo.contentHash])
+        }
+        // Vectors (of any model) of images the product no longer has, or whose content changed, go.
+        try db.cachedStatement(sql: """
+            DELETE FROM image_vectors WHERE product_id = ? AND NOT EXISTS (
+                SELECT 1 FROM product_images p WHERE p.product_id = image_vectors.product_id
+                AND p.position = image_vectors.position AND p.content_hash IS image_vectors.content_hash)
+            """).execute(arguments: [product.id])
     }
 }

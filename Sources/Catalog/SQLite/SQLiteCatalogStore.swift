@@ -101,6 +101,7 @@ public final class SQLiteCatalogStore: CatalogStore {
                     let id: String = row["product_id"]
                     found[id]?.attributes[row["key"]] = row["value"]
                 }
+                for (id, images) in try Self.images(of: chunk, in: db) { found[id]?.images = images }
             }
             return found
         }
@@ -125,8 +126,12 @@ public final class SQLiteCatalogStore: CatalogStore {
         try await read("looking up image paths") { db in
             var used = Set<String>()
             for chunk in paths.chunked(by: 500) {
-                let sql = "SELECT DISTINCT image_path FROM products WHERE image_path IN (\(databaseQuestionMarks(count: chunk.count)))"
-                used.formUnion(try String.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)))
+                let marks = databaseQuestionMarks(count: chunk.count)
+                let sql = """
+                    SELECT image_path FROM products WHERE image_path IN (\(marks))
+                    UNION SELECT image_path FROM product_images WHERE image_path IN (\(marks))
+                    """
+                used.formUnion(try String.fetchAll(db, sql: sql, arguments: StatementArguments(chunk + chunk)))
             }
             return used
         }

@@ -6,9 +6,11 @@ import Foundation
 /// (an opaque string such as `"mobilenet@3fa2c1d0"`), so changing the model never mixes
 /// vector spaces: a store answers each model key only with the vectors written under it.
 public protocol CatalogStore: Sendable {
-    /// Writes products with their attributes and vectors in ONE transaction: all of the batch or none of it.
-    /// Re-writing an id replaces its title, attributes, image path, hash and its vector for `modelKey`.
-    func upsert(_ batch: [(product: Product, vector: [Float])], modelKey: String) async throws
+    /// Writes products with their attributes, additional images and vectors in ONE transaction: all of the
+    /// batch or none of it. Re-writing an id replaces its title, attributes, image path, hash, its additional
+    /// images and its vectors for `modelKey` (those of its additional images when the item brings them).
+    /// Vectors of additional images (of any model key) whose image is gone or changed are deleted.
+    func upsert(_ items: [UpsertItem], modelKey: String) async throws
 
     /// The product with this id, or nil.
     func product(id: String) async throws -> Product?
@@ -27,6 +29,10 @@ public protocol CatalogStore: Sendable {
     func contentHashes(modelKey: String) async throws -> [String: String]
     /// Every vector of `modelKey` with its product id and attributes, rows sorted by id.
     func loadVectors(modelKey: String) async throws -> VectorTable
+    /// product id → position → content hash of the additional images that have a vector under `modelKey`.
+    func imageContentHashes(modelKey: String) async throws -> [String: [Int: String]]
+    /// Every vector of `modelKey` of an additional image, rows sorted by product id then position.
+    func loadImageVectors(modelKey: String) async throws -> ImageVectorTable
 
     /// The `limit` most frequent values of each attribute key (all keys when `keys` is nil).
     func facets(keys: [String]?, limit: Int) async throws -> [Facet]
@@ -48,4 +54,11 @@ public protocol CatalogStore: Sendable {
     func setting(_ key: String) async throws -> Data?
     /// Stores (or with nil, deletes) a setting.
     func setSetting(_ key: String, _ value: Data?) async throws
+}
+
+extension CatalogStore {
+    /// Writes products with their primary image's vector (additional images keep the vectors that still fit).
+    public func upsert(_ batch: [(product: Product, vector: [Float])], modelKey: String) async throws {
+        try await upsert(batch.map { UpsertItem(product: $0.product, vector: $0.vector) }, modelKey: modelKey)
+    }
 }

@@ -34,22 +34,51 @@ public enum CatalogValidation {
                                                           expected: expected, found: item.vector.count)
             }
             dimension = item.vector.count
+            try validateImages(of: item, dimension: item.vector.count, modelKey: modelKey)
         }
         return dimension
     }
+
+    /// An item's additional images: positions from 1, each once, and — when the item brings their vectors —
+    /// one vector per image, each valid and of the primary vector's length.
+    static func validateImages(of item: UpsertItem, dimension: Int, modelKey: String) throws {
+        let id = item.product.id
+        let positions = item.product.images.map(\.position)
+        if let bad = positions.first(where: { $0 < 1 }) {
+            throw CatalogStoreError.invalidProduct(id: id, reason: "image position \(bad) is not 1 or more (0 is the primary image)")
+        }
+        if Set(positions).count != positions.count {
+            throw CatalogStoreError.invalidProduct(id: id, reason: "an image position is listed twice")
+        }
+        guard let vectors = item.imageVectors else { return }
+        if vectors.count != positions.count {
+            throw CatalogStoreError.invalidProduct(id: id, reason: "\(positions.count) additional images but \(vectors.count) vectors for them")
+        }
+        for (photo, vector) in zip(item.product.images, vectors) {
+            try validate(vector, of: "\(id) image \(photo.position)")
+            if vector.count != dimension {
+                throw CatalogStoreError.dimensionMismatch(id: "\(id) image \(photo.position)", modelKey: modelKey,
+                                                          expected: dimension, found: vector.count)
+            }
+        }
+    }
 }
 
-/// A product and its vector on the way into a store, in a Sendable wrapper so a batch can cross into
+/// A product and its vectors on the way into a store, in a Sendable wrapper so a batch can cross into
 /// the database's queue or connection.
 public struct UpsertItem: Sendable {
     /// The product.
     public var product: Product
-    /// Its vector.
+    /// The vector of its primary image.
     public var vector: [Float]
+    /// The vectors of `product.images`, in the same order; they replace the product's stored image vectors
+    /// of the model key. nil keeps those whose image (position and content hash) is unchanged.
+    public var imageVectors: [[Float]]?
 
     /// Wraps one batch element.
-    public init(product: Product, vector: [Float]) {
+    public init(product: Product, vector: [Float], imageVectors: [[Float]]? = nil) {
         self.product = product
         self.vector = vector
+        self.imageVectors = imageVectors
     }
 }

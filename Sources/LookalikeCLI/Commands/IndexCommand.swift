@@ -95,7 +95,7 @@ struct IndexCommand: AsyncParsableCommand {
         let exists = FileManager.default.fileExists(atPath: graphFile.path)
         let count = try await store.count()
         guard index == .hnsw || exists || index.resolved(rows: count) == .hnsw else { return }
-        let table = try await store.loadVectors(modelKey: modelKey)
+        let table = try await InMemoryBackend.rows(of: store, modelKey: modelKey).table
         _ = CatalogIndex(table: table, kind: .hnsw, hnswFile: graphFile, log: { printError("lookalike: \($0)") })
     }
 
@@ -103,6 +103,7 @@ struct IndexCommand: AsyncParsableCommand {
         var lines = [
             "\(s.interrupted ? "interrupted" : "done") in \(ProgressBar.duration(s.seconds)): "
                 + "\(s.indexed) indexed, \(s.unchanged) unchanged, \(s.failed) failed, \(s.removed) removed"
+                + (s.imagesEmbedded != s.indexed ? "; \(s.imagesEmbedded) images embedded" : "")
                 + String(format: " (%.1f images/s)", s.imagesPerSecond),
         ]
         let d = s.downloads

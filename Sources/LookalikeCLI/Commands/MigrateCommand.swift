@@ -50,12 +50,20 @@ struct MigrateCommand: AsyncParsableCommand {
         var vectorCount = 0
         for modelKey in stats.vectorsByModelKey.keys.sorted() {
             let table = try await source.loadVectors(modelKey: modelKey)
+            let imageVectors = try await Self.imageVectorsByProduct(source, modelKey: modelKey)
             var load = try await BulkVectorLoad(into: target, modelKey: modelKey, count: table.count)
             for start in stride(from: 0, to: table.count, by: batch) {
                 let rows = start ..< min(start + batch, table.count)
                 let products = try await source.products(ids: Array(table.ids[rows]))
                 let byID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-                let items = rows.compactMap { row in byID[table.ids[row]].map { (product: $0, vector: table.vector(at: row)) } }
+                let items = rows.compactMap { row in
+                    byID[table.ids[row]].map { product in
+                        // The additional images' vectors go with their product when every image has one.
+                        let vectors = product.images.map { imageVectors[product.id]?[$0.position] }
+                        return UpsertItem(product: product, vector: table.vector(at: row),
+                                          imageVectors: vectors.allSatisfy { $0 != nil } ? vectors.compactMap { $0 } : nil)
+                    }
+                }
                 try await load.upsert(items)
                 withVectors.formUnion(items.map(\.product.id))
                 vectorCount += items.count
@@ -101,5 +109,15 @@ struct MigrateCommand: AsyncParsableCommand {
         print(String(format: "copied %d products (%d vectors, %d without a vector) and %d settings in %.1f s (%.0f products/s); "
                          + "%@ now holds %d products", withVectors.count + rest.count, vectorCount, rest.count, settings,
                      seconds, Double(withVectors.count + rest.count) / max(seconds, 0.001), targetOptions.displayName, copied.products))
+    }
+}
+
+extension MigrateCommand {
+    /// product id → position → vector of the additional images stored under `modelKey`.
+    static func imageVectorsByProduct(_ store: any CatalogStore, modelKey: String) async throws -> [String: [Int: [Float]]] {
+        let table = try await store.loadImageVectors(modelKey: modelKey)
+        var vectors: [String: [Int: [Float]]] = [:]
+        for row in 0 ..< table.count { vectors[table.productIDs[row], default: [:]][table.positions[row]] = table.vector(at: row) }
+        return vectors
     }
 }

@@ -29,12 +29,16 @@ struct SearchOptions: ParsableArguments {
     @Option(name: .long, help: "Re-rank by the labels the catalog was tuned with, as voted by this many first results (0 = off). Default: 10 in the tuned space, off in the raw one.")
     var consensus: Int?
 
+    @Flag(inversion: .prefixedNo, help: "Show variants that share an item_group_id (a feed's item group, a Shopify handle, a WooCommerce parent) once, by the best of them. Default: on when the catalog has item groups.")
+    var groupVariants: Bool?
+
     /// The request these options describe (for a photo, add `PhotoOptions`' cleanup).
     func request() throws -> SearchRequest {
         var request = SearchRequest(k: k, filters: try parsedFilters())
         request.space = space
         request.expansion = expansionDepth.map { QueryExpansion(depth: $0) }
         request.consensus = consensus
+        request.groupVariants = groupVariants
         return request
     }
 

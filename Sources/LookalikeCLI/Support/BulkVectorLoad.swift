@@ -22,7 +22,7 @@ struct BulkVectorLoad {
     }
 
     /// Writes one batch.
-    mutating func upsert(_ items: [(product: Product, vector: [Float])]) async throws {
+    mutating func upsert(_ items: [UpsertItem]) async throws {
         try await store.upsert(items, modelKey: modelKey)
         if deferIndex, batches == 0 { try await postgres?.dropVectorIndex(modelKey: modelKey) }
         batches += 1

@@ -38,15 +38,28 @@ public final class DatabaseBackend: QueryBackend {
         }
     }
 
+    /// Images are searched in one walk of the model's index (primary and additional images are rows of the
+    /// same table); more are asked for until `k` distinct products are found.
     public func nearest(_ vector: [Float], request: SearchRequest, space: SimilaritySpace, expansion: QueryExpansion?,
-                        consensus: LabelConsensus?) async throws -> [(id: String, score: Float)] {
-        let hits = try await database.nearest(to: vector, k: request.k, filters: request.filters, excluding: request.excluding,
-                                              modelKey: modelKey, distance: distance).map { (id: $0.id, score: $0.score) }
-        if hits.isEmpty, try await database.vectorCount(modelKey: modelKey) == 0 {
-            throw QueryError.emptyCatalog(modelKey: modelKey)
+                        consensus: LabelConsensus?) async throws -> [ProductHit] {
+        let limit = max(request.k, Self.maxImagesAsked)
+        var asked = ImageCollapse.firstAsk(k: request.k, hasImages: true, limit: limit)
+        while true {
+            let hits = try await database.nearest(to: vector, k: asked, filters: request.filters, excluding: request.excluding,
+                                                  modelKey: modelKey, distance: distance)
+            if hits.isEmpty, try await database.vectorCount(modelKey: modelKey) == 0 {
+                throw QueryError.emptyCatalog(modelKey: modelKey)
+            }
+            let products = ImageCollapse.firstOfEachProduct(hits.map { ProductHit(id: $0.id, score: $0.score, image: $0.image) },
+                                                            k: request.k)
+            guard let next = ImageCollapse.nextAsk(after: asked, hits: hits.count, products: products.count,
+                                                   k: request.k, limit: limit) else { return products }
+            asked = next
         }
-        return hits
     }
+
+    /// The most images one search asks the database for.
+    static let maxImagesAsked = 10_000
 
     public func verified(_ vector: [Float], signatures: [[Float]], request: SearchRequest) throws -> [(id: String, score: Float)] {
         throw QueryError.invalidParameter("verify needs the catalog's item signatures, which PostgreSQL catalogs do not keep")
@@ -54,8 +67,12 @@ public final class DatabaseBackend: QueryBackend {
 
     public func vector(for id: String) async throws -> [Float]? { try await database.vector(for: id, modelKey: modelKey) }
 
+    public func vectors(for id: String) async throws -> [(image: Int, vector: [Float])] {
+        try await database.vectors(for: id, modelKey: modelKey)
+    }
+
     /// Nothing to do: the database is searched directly.
-    public func added(_ product: Product, vector: [Float], signature: [Float]?) {}
+    public func added(_ product: Product, vector: [Float], imageVectors: [[Float]], signature: [Float]?) {}
 
     /// Nothing to do: the database is searched directly.
     public func removed(_ ids: [String]) {}

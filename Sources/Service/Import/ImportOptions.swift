@@ -34,8 +34,10 @@ public struct ImportOptions: Sendable {
 public struct StoredItem: Sendable {
     /// The product.
     public var product: Product
-    /// Its catalog vector.
+    /// Its primary image's catalog vector.
     public var vector: [Float]
+    /// The catalog vectors of `product.images`, in the same order.
+    public var imageVectors: [[Float]]
     /// Its item signature, when the import stores them.
     public var signature: [Float]?
 }
@@ -46,11 +48,14 @@ public struct ImportSummary: Sendable, Codable {
     public var runID: Int64
     /// The source's description.
     public var source: String
-    /// Items newly embedded or re-embedded because their image changed.
+    /// Items newly embedded or re-embedded because one of their images changed.
     public var indexed: Int = 0
+    /// Images embedded: each indexed item's primary image and its additional images.
+    public var imagesEmbedded: Int = 0
     /// Items skipped because their image is unchanged.
     public var unchanged: Int = 0
-    /// Items that could not be imported (reasons in `failures`).
+    /// Items that could not be imported, and additional images that could not be (their product is stored
+    /// without them); reasons in `failures`.
     public var failed: Int = 0
     /// Stored products removed because the source no longer lists them (`--prune`).
     public var removed: Int = 0
@@ -63,8 +68,8 @@ public struct ImportSummary: Sendable, Codable {
     /// What the downloads of images given by URL did (all zero for local images).
     public var downloads = RemoteFetchCounts()
 
-    /// Items embedded per second.
-    public var imagesPerSecond: Double { seconds > 0 ? Double(indexed) / seconds : 0 }
+    /// Images embedded per second.
+    public var imagesPerSecond: Double { seconds > 0 ? Double(imagesEmbedded) / seconds : 0 }
 }
 
 /// Receives progress while an import runs (the CLI draws a progress bar).

@@ -3,8 +3,9 @@ import Embedding
 import Foundation
 import Imaging
 
-/// Turns a catalog source into stored products and vectors: incremental (unchanged images are
-/// skipped by content hash), resumable (each batch is one transaction — two with item signatures, the
+/// Turns a catalog source into stored products and vectors — one per image: the primary one and each
+/// additional image (`SourceItem.additionalImages`) — incremental (a product whose images are all
+/// unchanged is skipped by content hash; one whose images changed has all of them embedded again), resumable (each batch is one transaction — two with item signatures, the
 /// signatures second, so a product stopped between them is done again — so an interrupted run
 /// loses nothing and duplicates nothing; rerunning finishes the job), and fault-tolerant (a bad
 /// item is recorded with its reason and the import goes on).
@@ -33,15 +34,19 @@ public final class ImportPipeline: Sendable {
     public func run(source: any CatalogSource, progress: (any ImportProgress)? = nil, stop: StopFlag = StopFlag()) async throws -> ImportSummary {
         let started = Date()
         try await markAbandonedRuns()
-        var known = try await store.contentHashes(modelKey: embedder.modelKey)
+        var primaries = try await store.contentHashes(modelKey: embedder.modelKey)
         var signing: (any ItemSignatureStore)?
         if options.itemSignatures {
             guard let store = store as? any ItemSignatureStore else { throw ImportError.noItemSignatures }
             // A product is unchanged only when it has its signature too (e.g. the flag given to an existing catalog).
             let signed = try await store.itemSignatureHashes()
-            known = known.filter { signed[$0.key] == $0.value }
+            primaries = primaries.filter { signed[$0.key] == $0.value }
             signing = store
         }
+        let imageHashes = try await store.imageContentHashes(modelKey: embedder.modelKey)
+        let known = primaries.mapValues { KnownImages(primary: $0, images: [:]) }.merging(
+            imageHashes.compactMap { id, images in primaries[id].map { (id, KnownImages(primary: $0, images: images)) } },
+            uniquingKeysWith: { _, withImages in withImages })
         let entries = try source.items()
         let runID = try await store.startImportRun(source: source.description)
         var summary = ImportSummary(runID: runID, source: source.description)
@@ -55,7 +60,8 @@ public final class ImportPipeline: Sendable {
         let channel = BoundedChannel<Event>(capacity: max(options.maxInFlight, options.batchSize))
         startProducer(entries: entries, known: known, channel: channel, stop: stop, fetcher: fetcher)
 
-        var batch: [(product: Product, vector: RGBImage, signature: [Float]?)] = []
+        var batch: [(product: Product, images: [RGBImage], signature: [Float]?)] = []
+        var batchImages = 0
         var failures: [ImportFailure] = []
         var seen = Set<String>()
         var done = 0
@@ -69,19 +75,31 @@ public final class ImportPipeline: Sendable {
         }
         func flush() async throws {
             guard !batch.isEmpty else { return }
-            let vectors = try embedder.embedCatalog(batch.map(\.vector))
+            // Every image of the batch in one go; each product's vectors are then its slice, primary first.
+            let vectors = try embedder.embedCatalog(batch.flatMap(\.images))
+            var items: [UpsertItem] = []
+            var next = 0
+            for entry in batch {
+                let own = vectors[next ..< next + entry.images.count]
+                next += entry.images.count
+                items.append(UpsertItem(product: entry.product, vector: own[own.startIndex], imageVectors: Array(own.dropFirst())))
+            }
             if let signing {
-                // Product, vector and signature in one transaction.
-                try await signing.upsert(zip(batch, vectors).map { ($0.product, $1, $0.signature ?? ItemSignature.blank) },
+                // Product, vectors and signature in one transaction.
+                try await signing.upsert(zip(items, batch).map { (item: $0, signature: $1.signature ?? ItemSignature.blank) },
                                          modelKey: embedder.modelKey)
             } else {
-                try await store.upsert(zip(batch, vectors).map { ($0.product, $1) }, modelKey: embedder.modelKey)
+                try await store.upsert(items, modelKey: embedder.modelKey)
             }
             summary.indexed += batch.count
+            summary.imagesEmbedded += vectors.count
             if let onStored = options.onStored {
-                onStored(zip(batch, vectors).map { StoredItem(product: $0.product, vector: $1, signature: $0.signature) })
+                onStored(zip(items, batch).map {
+                    StoredItem(product: $0.product, vector: $0.vector, imageVectors: $0.imageVectors ?? [], signature: $1.signature)
+                })
             }
             batch.removeAll(keepingCapacity: true)
+            batchImages = 0
             if !failures.isEmpty {
                 try await store.recordFailures(failures)
                 failures.removeAll()
@@ -102,16 +120,19 @@ public final class ImportPipeline: Sendable {
             case .prepared(let item):
                 done += 1
                 switch item {
-                case .unchanged(let id):
+                case .unchanged(let id, let problems):
                     seen.insert(id)
                     summary.unchanged += 1
+                    for problem in problems { fail(problem.item, problem.reason) }
                 case .failed(let id, let reason):
                     seen.insert(id)
                     fail(id, reason)
-                case .ready(let product, let image, let signature):
+                case .ready(let product, let images, let signature, let problems):
                     seen.insert(product.id)
-                    batch.append((product, image, signature))
-                    if batch.count >= options.batchSize { try await flush() }
+                    for problem in problems { fail(problem.item, problem.reason) }
+                    batch.append((product, images, signature))
+                    batchImages += images.count
+                    if batchImages >= options.batchSize { try await flush() }
                 }
             }
             if let progress, Date().timeIntervalSince(lastReport) > 0.25 {
@@ -146,7 +167,7 @@ public final class ImportPipeline: Sendable {
     }
 
     /// Lists entries on a thread of its own and decodes items on all cores.
-    private func startProducer(entries: AnySequence<SourceEntry>, known: [String: String], channel: BoundedChannel<Event>, stop: StopFlag,
+    private func startProducer(entries: AnySequence<SourceEntry>, known: [String: KnownImages], channel: BoundedChannel<Event>, stop: StopFlag,
                                fetcher: RemoteImageFetcher?) {
         let threads = options.decodeThreads > 0 ? options.decodeThreads : ProcessInfo.processInfo.activeProcessorCount
         let limit = options.limit ?? Int.max
@@ -177,13 +198,20 @@ public final class ImportPipeline: Sendable {
                     }
                     firstListed[item.id] = location
                     listed += 1
-                    if case .remote(let url) = item.image, let fetcher {
+                    // Images given by URL (the primary one: 0, additional ones: 1, 2, …) are downloaded first,
+                    // one after the other, in a download slot.
+                    let remote = ([item.image] + item.additionalImages).enumerated().compactMap { position, reference -> (Int, URL)? in
+                        if case .remote(let url) = reference { return (position, url) }
+                        return nil
+                    }
+                    if !remote.isEmpty, let fetcher {
                         downloads.wait()
                         queue.async(group: group) {
-                            let fetched = fetcher.fetchWaiting(url)
+                            var fetched: [Int: Result<RemoteImage, RemoteFetchError>] = [:]
+                            for (position, url) in remote { fetched[position] = fetcher.fetchWaiting(url) }
                             downloads.signal()
                             workers.wait()
-                            let prepared = PreparedItem.prepare(item, storedHash: known[item.id], embedder: embedder, assets: assets,
+                            let prepared = PreparedItem.prepare(item, known: known[item.id], embedder: embedder, assets: assets,
                                                                 signatures: signatures, fetched: fetched)
                             channel.send(.prepared(prepared))
                             workers.signal()
@@ -192,7 +220,7 @@ public final class ImportPipeline: Sendable {
                     }
                     workers.wait()
                     queue.async(group: group) {
-                        let prepared = PreparedItem.prepare(item, storedHash: known[item.id], embedder: embedder, assets: assets, signatures: signatures)
+                        let prepared = PreparedItem.prepare(item, known: known[item.id], embedder: embedder, assets: assets, signatures: signatures)
                         // Hand the result over before freeing the worker slot: a full channel then holds
                         // back the producer, instead of piling up blocked threads until the pool runs dry.
                         channel.send(.prepared(prepared))

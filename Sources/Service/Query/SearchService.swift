@@ -3,6 +3,7 @@ import Embedding
 import Foundation
 import Imaging
 import Search
+import Synchronization
 
 /// Answers "what in the catalog looks like this photo?" — the one query pipeline of the product, used by
 /// the CLI, the web API and `eval`: a photo is cleaned up into views, embedded, and its vector ranked by the
@@ -23,6 +24,11 @@ public final class SearchService: Sendable {
     /// What the catalog's photos look like (grey? uniform background?), sampled at start: photo queries are
     /// cleaned up to match it.
     public let look: CatalogLook
+    /// The attribute that names a product's variant group (`item_group_id`: a feed's item group, a Shopify
+    /// handle, a WooCommerce parent).
+    public static let variantGroupKey = "item_group_id"
+    /// Whether some product has a variant group: then results group variants unless a request says not to.
+    private let catalogHasGroups: Atomic<Bool>
 
     /// Searches `store`'s vectors of the embedder's model key: in the database when the store searches itself
     /// (`DatabaseVectorSearch`), else in memory (`InMemoryBackend`: `storage`, `metric`, exact or HNSW by
@@ -40,6 +46,17 @@ public final class SearchService: Sendable {
                                                 storage: storage, metric: metric, kind: kind, hnswFile: hnswFile, log: log)
         }
         look = try await CatalogLook.sample(store: store, ids: try await store.allProductIDs(), embedder: embedder)
+        catalogHasGroups = Atomic(try await Self.hasVariantGroups(store))
+    }
+
+    /// Whether some product of `store` has a variant group.
+    static func hasVariantGroups(_ store: any CatalogStore) async throws -> Bool {
+        try await store.facets(keys: [variantGroupKey], limit: 1).contains { $0.key == variantGroupKey && $0.distinctValues > 0 }
+    }
+
+    /// Whether a request's results show each variant group once: its own choice, else on when the catalog has groups.
+    public func groupsVariants(_ request: SearchRequest) -> Bool {
+        request.groupVariants ?? catalogHasGroups.load(ordering: .relaxed)
     }
 
     /// The catalog-tuned similarity (`lookalike tune`), when the backend ranks in the tuned space.
@@ -117,13 +134,45 @@ public final class SearchService: Sendable {
         guard vector.count == embedder.dimension else {
             throw QueryError.invalidParameter("vector has \(vector.count) values, the model makes \(embedder.dimension)")
         }
-        let ranking = try ranking(for: request, fromProduct: fromProduct)
-        let hits = try await backend.nearest(vector, request: request, space: ranking.space, expansion: ranking.expansion,
-                                             consensus: ranking.consensus)
-        let products = try await store.products(ids: hits.map(\.id))
-        let byID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return hits.compactMap { hit in byID[hit.id].map { SearchResult(product: $0, score: hit.score) } }
+        return try await rank([vector], request: request, fromProduct: fromProduct)
     }
+
+    /// The request's `k` best products for one or more query vectors (a product's images): each product once,
+    /// by its best score over the queries and its images; with variant grouping, each group once too (its
+    /// best product), more products being asked for until `k` groups are found.
+    func rank(_ vectors: [[Float]], request: SearchRequest, fromProduct: Bool) async throws -> [SearchResult] {
+        let ranking = try ranking(for: request, fromProduct: fromProduct)
+        let grouping = groupsVariants(request)
+        let limit = max(request.k, Self.maxProductsAsked)
+        var asked = request.k
+        while true {
+            var rankings: [[ProductHit]] = []
+            var exhausted = true
+            for vector in vectors {
+                var wider = request
+                wider.k = asked
+                let hits = try await backend.nearest(vector, request: wider, space: ranking.space, expansion: ranking.expansion,
+                                                     consensus: ranking.consensus)
+                if hits.count >= asked { exhausted = false }
+                rankings.append(hits)
+            }
+            let hits = ImageCollapse.merged(rankings, metric: metric)
+            let products = try await store.products(ids: hits.map(\.id))
+            let byID = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            var results: [SearchResult] = []
+            var groups = Set<String>()
+            for hit in hits where results.count < request.k {
+                guard let product = byID[hit.id] else { continue }
+                if grouping, let group = product.attributes[Self.variantGroupKey], !groups.insert(group).inserted { continue }
+                results.append(SearchResult(product: product, score: hit.score, image: hit.image))
+            }
+            if !grouping || results.count >= request.k || exhausted || asked >= limit { return results }
+            asked = min(asked * 4, limit)
+        }
+    }
+
+    /// The most products one grouped search asks the backend for.
+    static let maxProductsAsked = 4000
 
     /// Throws when `cleanup` asks for verification and the catalog has no item signatures.
     public func requireVerification(for cleanup: PhotoCleanup) throws {
@@ -165,15 +214,18 @@ public final class SearchService: Sendable {
         return LabelConsensus(label: tuning.label, neighbours: neighbours)
     }
 
-    /// Products most like a catalog product (the product itself excluded).
+    /// Products most like a catalog product (the product itself excluded), from all of its images: each result
+    /// scored by its best pair of images (one of the product's, one of the result's).
     public func similar(to id: String, request: SearchRequest) async throws -> [SearchResult] {
-        guard let vector = try await productVector(id: id) else {
+        let vectors = try await backend.vectors(for: id).map(\.vector)
+        guard !vectors.isEmpty else {
             if try await store.product(id: id) == nil { throw QueryError.unknownProduct(id) }
             throw QueryError.invalidParameter("product '\(id)' has no vector for this model; re-run `lookalike index`")
         }
         var request = request
         request.excluding.insert(id)
-        return try await search(vector: vector, request: request, fromProduct: true)
+        try validate(request, fromProduct: true)
+        return try await rank(vectors, request: request, fromProduct: true)
     }
 
     /// The model's vector of a catalog product, nil when it has none.
@@ -188,7 +240,7 @@ public final class SearchService: Sendable {
     public func heatMaps(for results: [SearchResult], query: [Float]) throws -> [HeatMap?] {
         var images: [EncodedImage] = [], positions: [Int] = []
         for (i, result) in results.prefix(QueryDefaults.explainedResults).enumerated() {
-            guard let path = result.product.imagePath,
+            guard let path = result.imagePath,
                   let image = try? EncodedImage(contentsOf: URL(fileURLWithPath: path), limits: embedder.options.limits) else { continue }
             images.append(image)
             positions.append(i)
@@ -212,7 +264,7 @@ public final class SearchService: Sendable {
         } else {
             try await store.upsert([(product, vector)], modelKey: embedder.modelKey)
         }
-        backend.added(product, vector: vector, signature: signature)
+        backend.added(product, vector: vector, imageVectors: [], signature: signature)
         if let images, let replaced, replaced != product.imagePath { try await images.release([replaced], store: store) }
     }
 
@@ -224,16 +276,21 @@ public final class SearchService: Sendable {
         let backend = self.backend
         options.itemSignatures = verification != nil
         options.onStored = { items in
-            for item in items { backend.added(item.product, vector: item.vector, signature: item.signature) }
+            for item in items {
+                backend.added(item.product, vector: item.vector, imageVectors: item.imageVectors, signature: item.signature)
+            }
         }
         options.onRemoved = { ids in backend.removed(ids) }
-        return try await ImportPipeline(store: store, embedder: embedder, options: options).run(source: source, stop: stop)
+        let summary = try await ImportPipeline(store: store, embedder: embedder, options: options).run(source: source, stop: stop)
+        catalogHasGroups.store(try await Self.hasVariantGroups(store), ordering: .relaxed)
+        return summary
     }
 
     /// Removes products from the store and the index; returns how many existed.
     /// Image files of removed products in `images` that no other product names are deleted with them.
     public func remove(ids: [String], images: OwnedImageFolder? = nil) async throws -> Int {
-        let paths = images == nil ? [] : try await store.products(ids: ids).compactMap(\.imagePath)
+        let paths = images == nil ? [] : try await store.products(ids: ids).flatMap { [$0.imagePath] + $0.images.map(\.imagePath) }
+            .compactMap { $0 }
         let removed = try await store.remove(ids: ids)
         backend.removed(ids)
         if let images { try await images.release(paths, store: store) }

@@ -23,6 +23,9 @@ public struct SearchRequest: Sendable, Hashable {
     public var consensus: Int?
     /// Cleanup of photo queries (find the garment, match the catalog's look); `QueryDefaults.cleanup` when nil.
     public var cleanup: PhotoCleanup?
+    /// Variants of one product (the same `item_group_id`: a feed's item group, a Shopify handle, a WooCommerce
+    /// parent) shown once, by the best of them; nil = on when the catalog has item groups.
+    public var groupVariants: Bool?
 
     /// A request for the `k` best matches.
     public init(k: Int = QueryDefaults.k, filters: [String: [String]] = [:], region: CropRegion? = nil, excluding: Set<String> = []) {
@@ -33,12 +36,25 @@ public struct SearchRequest: Sendable, Hashable {
     }
 }
 
-/// One match: the product and its score.
+/// One match: the product, the score of its best image and which image that was.
 public struct SearchResult: Sendable {
     /// The matching product.
     public let product: Product
-    /// Cosine similarity (higher is closer) or Euclidean distance (lower is closer), per the service's metric.
+    /// Cosine similarity (higher is closer) or Euclidean distance (lower is closer) of the product's best
+    /// image, per the service's metric.
     public let score: Float
+    /// The image that matched: 0 the primary one, else its position among `product.images`.
+    public let image: Int
+
+    /// A match of `product` by its image `image`.
+    public init(product: Product, score: Float, image: Int = 0) {
+        self.product = product
+        self.score = score
+        self.image = image
+    }
+
+    /// The file of the image that matched.
+    public var imagePath: String? { product.imagePath(at: image) }
 }
 
 /// Matches plus where the time went.

@@ -12,12 +12,14 @@ struct ProductJSON: ResponseEncodable, Codable, Sendable {
     var attributes: [String: String]
     var image: String
     var thumbnail: String
+    /// Every image of the product, the primary one first.
+    var images: [ImageJSON]
     var url: String
     var createdAt: Date
     var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case id, title, attributes, image, thumbnail, url
+        case id, title, attributes, image, thumbnail, images, url
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -28,13 +30,28 @@ struct ProductJSON: ResponseEncodable, Codable, Sendable {
         attributes = product.attributes
         image = WebPaths.image(product.id)
         thumbnail = WebPaths.thumbnail(product.id)
+        images = ([0] + product.images.map(\.position)).map { ImageJSON(id: product.id, position: $0) }
         url = WebPaths.product(product.id)
         createdAt = product.createdAt
         updatedAt = product.updatedAt
     }
 }
 
-/// One search result as the API shows it.
+/// One of a product's images: its position (0: the primary image) and where to get it.
+struct ImageJSON: Codable, Sendable {
+    var position: Int
+    var image: String
+    var thumbnail: String
+
+    init(id: String, position: Int) {
+        self.position = position
+        image = WebPaths.image(id, position: position)
+        thumbnail = WebPaths.thumbnail(id, position: position)
+    }
+}
+
+/// One search result as the API shows it: `image` and `thumbnail` are of the image that matched,
+/// `matched_image` its position (0: the primary image).
 struct ResultJSON: Codable, Sendable {
     var id: String
     var title: String
@@ -42,9 +59,15 @@ struct ResultJSON: Codable, Sendable {
     var attributes: [String: String]
     var image: String
     var thumbnail: String
+    var matchedImage: Int
     var url: String
     /// "Why it matched" (only with explain=1).
     var heatmap: HeatMapJSON?
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, score, attributes, image, thumbnail, url, heatmap
+        case matchedImage = "matched_image"
+    }
 
     init(_ result: SearchResult, heatMap: HeatMap? = nil) {
         heatmap = heatMap.map(HeatMapJSON.init)
@@ -52,8 +75,9 @@ struct ResultJSON: Codable, Sendable {
         title = result.product.title
         score = (Double(result.score) * 10_000).rounded() / 10_000
         attributes = result.product.attributes
-        image = WebPaths.image(result.product.id)
-        thumbnail = WebPaths.thumbnail(result.product.id)
+        image = WebPaths.image(result.product.id, position: result.image)
+        thumbnail = WebPaths.thumbnail(result.product.id, position: result.image)
+        matchedImage = result.image
         url = WebPaths.product(result.product.id)
     }
 }

@@ -10,7 +10,8 @@ import Service
 /// `filter=key:value`, `key=value` for the catalog's own attribute keys, and
 /// `crop=left,top,width,height` in fractions of the photo (0…1), `space=raw|tuned`, `qe=N` (α query
 /// expansion over N results; 0 = off), `consensus=N` (label-consensus re-ranking voted by N results;
-/// 0 = off) and `explain=1` (heat maps).
+/// 0 = off), `explain=1` (heat maps) and `group=1|0` (variants sharing an `item_group_id` shown once;
+/// default: on when the catalog has item groups).
 struct SearchParameters: Sendable, Equatable {
     /// Results to return.
     var k: Int
@@ -28,9 +29,11 @@ struct SearchParameters: Sendable, Equatable {
     var cleanup: PhotoCleanup?
     /// Add a "why it matched" heat map to each result (one more model call for all results).
     var explain = false
+    /// Show each variant group once; the catalog's default (on when it has groups) when nil.
+    var group: Bool?
 
     /// Parameter names with a meaning of their own, never taken as attribute filters.
-    static let reserved: Set<String> = ["k", "filter", "crop", "image", "like", "space", "qe", "consensus", "explain", "cleanup"]
+    static let reserved: Set<String> = ["k", "filter", "crop", "image", "like", "space", "qe", "consensus", "explain", "cleanup", "group"]
 
     /// The service request these parameters describe.
     var request: SearchRequest {
@@ -39,6 +42,7 @@ struct SearchParameters: Sendable, Equatable {
         request.expansion = expansion.map { QueryExpansion(depth: $0) }
         request.consensus = consensus
         request.cleanup = cleanup
+        request.groupVariants = group
         return request
     }
 
@@ -91,6 +95,13 @@ struct SearchParameters: Sendable, Equatable {
                 case "1", "true", "yes", "": parameters.explain = true
                 case "0", "false", "no": parameters.explain = false
                 default: throw APIError.badParameter("explain must be 1 or 0 (got '\(value.prefix(40))')")
+                }
+            case "group":
+                switch value.trimmingCharacters(in: .whitespaces).lowercased() {
+                case "1", "true", "yes": parameters.group = true
+                case "0", "false", "no": parameters.group = false
+                case "": parameters.group = nil
+                default: throw APIError.badParameter("group must be 1 or 0 (got '\(value.prefix(40))')")
                 }
             case "qe":
                 guard let depth = Int(value.trimmingCharacters(in: .whitespaces)), depth >= 0, depth <= 100 else {

@@ -11,8 +11,10 @@ enum WebPaths {
 
     /// The product page.
     static func product(_ id: String) -> String { "/products/\(segment(id))" }
-    /// The original image.
-    static func image(_ id: String) -> String { "/images/\(segment(id))" }
-    /// The thumbnail.
-    static func thumbnail(_ id: String) -> String { "/thumbnails/\(segment(id))" }
+    /// The original image: the primary one, or the product's image at `position` (`?image=N`).
+    static func image(_ id: String, position: Int = 0) -> String { "/images/\(segment(id))" + query(position) }
+    /// The thumbnail of the primary image, or of the product's image at `position`.
+    static func thumbnail(_ id: String, position: Int = 0) -> String { "/thumbnails/\(segment(id))" + query(position) }
+
+    private static func query(_ position: Int) -> String { position == 0 ? "" : "?image=\(position)" }
 }

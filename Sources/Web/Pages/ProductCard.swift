@@ -11,7 +11,7 @@ enum ProductCard {
         return """
         <li class="card">
           <a class="card-image" href="\(WebPaths.product(product.id))" tabindex="-1" aria-hidden="true">
-            <img src="\(WebPaths.thumbnail(product.id))" alt="\(product.title)" loading="lazy" decoding="async">
+            <img src="\(WebPaths.thumbnail(product.id, position: result.image))" alt="\(product.title)" loading="lazy" decoding="async">
           </a>
           <div class="card-body">
             <h3 class="card-title"><a href="\(WebPaths.product(product.id))">\(product.title)</a></h3>

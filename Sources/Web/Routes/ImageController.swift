@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 
 /// `GET /images/{id}` (the stored photo) and `GET /thumbnails/{id}?size=` (a cached JPEG), with
-/// ETags and Cache-Control so browsers and proxies keep them.
+/// ETags and Cache-Control so browsers and proxies keep them; `?image=N` picks the product's image at
+/// position N (0, the default: the primary image).
 struct ImageController {
     let app: WebApp
 
@@ -17,7 +18,7 @@ struct ImageController {
     }
 
     @Sendable func original(_ request: Request, context: WebContext) async throws -> Response {
-        let product = try await product(context)
+        let product = try await product(context, image: try position(request))
         let etag = "\"i-\(ThumbnailCache.version(of: product))\""
         if Self.matches(request, etag) { return Self.notModified(etag) }
         let limits = app.service.embedder.options.limits
@@ -27,7 +28,7 @@ struct ImageController {
 
     @Sendable func thumbnail(_ request: Request, context: WebContext) async throws -> Response {
         let size = try size(request)
-        let product = try await product(context)
+        let product = try await product(context, image: try position(request))
         let etag = ThumbnailCache.etag(for: product, size: size)
         if Self.matches(request, etag) { return Self.notModified(etag) }
         let cache = app.thumbnails
@@ -45,10 +46,29 @@ struct ImageController {
         }
     }
 
-    private func product(_ context: WebContext) async throws -> Product {
+    /// The product, or — for an additional image — the product as seen through that image: its image path
+    /// and hash are the image's (so the thumbnail cache and ETags tell the images apart).
+    private func product(_ context: WebContext, image position: Int) async throws -> Product {
         let id = try context.pathParameter("id")
-        guard let product = try await app.service.store.product(id: id) else { throw APIError.unknownProduct(id) }
+        guard var product = try await app.service.store.product(id: id) else { throw APIError.unknownProduct(id) }
+        guard position > 0 else { return product }
+        guard let photo = product.images.first(where: { $0.position == position }) else {
+            throw APIError(.notFound, "image_missing", "product '\(id)' has no image \(position)")
+        }
+        product.id = "\(id) image \(position)"
+        product.imagePath = photo.imagePath
+        product.contentHash = photo.contentHash
+        product.images = []
         return product
+    }
+
+    /// The `image` parameter: a position, 0 (the primary image) when absent.
+    private func position(_ request: Request) throws -> Int {
+        guard let text = request.query("image"), !text.isEmpty else { return 0 }
+        guard let position = Int(text), position >= 0, position <= 10_000 else {
+            throw APIError.badParameter("image must be a whole number from 0 (the primary image) (got '\(text.prefix(20))')")
+        }
+        return position
     }
 
     private func size(_ request: Request) throws -> Int {
