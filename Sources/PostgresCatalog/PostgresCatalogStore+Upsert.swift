@@ -107,7 +107,7 @@ extension PostgresCatalogStore {
                 SELECT u.id, u.position, CASE WHEN u.has_path THEN u.path END, CASE WHEN u.has_hash THEN u.hash END
                 FROM unnest($1::text[], $2::int8[], $3::bool[], $4::text[], $5::bool[], $6::text[])
                     AS u(id, position, has_path, path, has_hash, hash)
-                """, binds: try binds(photos.map(\.0), photos.map { Int64($0.1.position) },
+                """, binds: try binds(photos.map { $0.0 }, photos.map { Int64($0.1.position) },
                                       photos.map { $0.1.imagePath != nil }, photos.map { $0.1.imagePath ?? "" },
                                       photos.map { $0.1.contentHash != nil }, photos.map { $0.1.contentHash ?? "" })), logger)
         }

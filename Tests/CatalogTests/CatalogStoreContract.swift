@@ -278,6 +278,69 @@ enum CatalogStoreContract {
     }
 
     /// A product with a predictable title and image path.
+    /// Additional images round-trip with their vectors; a changed or dropped image loses its vector (of every
+    /// model key), a product written again without image vectors keeps those that still fit, and removing a
+    /// product removes its images.
+    static func additionalImages(_ fixture: StoreFixture) async throws {
+        let store = fixture.store
+        var bag = product("bag", ["color": "brown"], hash: "front")
+        bag.images = [ProductPhoto(position: 1, imagePath: "/images/bag-side.jpg", contentHash: "side"),
+                      ProductPhoto(position: 3, imagePath: "/images/bag-top.jpg", contentHash: "top")]
+        try await store.upsert([UpsertItem(product: bag, vector: [1, 0, 0], imageVectors: [[0, 1, 0], [0, 0, 1]]),
+                                UpsertItem(product: product("tee", hash: "tee"), vector: [0.5, 0.5, 0])], modelKey: "m")
+        try await store.upsert([UpsertItem(product: bag, vector: [1, 0, 0], imageVectors: [[0, 1, 0], [0, 0, 1]])], modelKey: "other")
+        let loaded = try await fixture.reopen().product(id: "bag")
+        XCTAssertEqual(loaded?.images, bag.images)
+        XCTAssertEqual(loaded?.imagePath(at: 3), "/images/bag-top.jpg")
+        let table = try await store.loadImageVectors(modelKey: "m")
+        XCTAssertEqual(table.productIDs, ["bag", "bag"])
+        XCTAssertEqual(table.positions, [1, 3])
+        XCTAssertEqual(table.dimension, 3)
+        XCTAssertEqual(table.vectors, [0, 1, 0, 0, 0, 1])
+        let hashes = try await store.imageContentHashes(modelKey: "m")
+        XCTAssertEqual(hashes, ["bag": [1: "side", 3: "top"]])
+        let primaries = try await store.loadVectors(modelKey: "m")
+        XCTAssertEqual(primaries.ids, ["bag", "tee"], "additional images are no products")
+        let counted = try await store.stats().vectorsByModelKey["m"]
+        XCTAssertEqual(counted, 2)
+        let used = try await store.imagePathsInUse(["/images/bag-top.jpg", "/images/gone.jpg"])
+        XCTAssertEqual(used, ["/images/bag-top.jpg"])
+
+        // Image 3 changes and image 1 goes: written again without image vectors, only what still fits stays.
+        bag.images = [ProductPhoto(position: 3, imagePath: "/images/bag-top.jpg", contentHash: "new top")]
+        try await store.upsert([(bag, [1, 0, 0])], modelKey: "m")
+        let kept = try await store.loadImageVectors(modelKey: "m")
+        XCTAssertEqual(kept.count, 0, "a changed image's vector is not kept")
+        let otherModel = try await store.loadImageVectors(modelKey: "other")
+        XCTAssertEqual(otherModel.count, 0, "nor under any other model key")
+        try await store.upsert([UpsertItem(product: bag, vector: [1, 0, 0], imageVectors: [[0, 0.5, 0.5]])], modelKey: "m")
+        let replaced = try await store.loadImageVectors(modelKey: "m")
+        XCTAssertEqual(replaced.positions, [3])
+
+        // Invalid images are refused with the batch.
+        var twice = bag
+        twice.images.append(ProductPhoto(position: 3, imagePath: nil, contentHash: "x"))
+        do {
+            try await store.upsert([UpsertItem(product: twice, vector: [1, 0, 0], imageVectors: [[1, 0, 0], [0, 1, 0]])], modelKey: "m")
+            XCTFail("an image position given twice must be refused")
+        } catch let error as CatalogStoreError {
+            guard case .invalidProduct(id: "bag", _) = error else { return XCTFail("\(error)") }
+        }
+        do {
+            try await store.upsert([UpsertItem(product: bag, vector: [1, 0, 0], imageVectors: [[1, 0]])], modelKey: "m")
+            XCTFail("an image vector of another length must be refused")
+        } catch let error as CatalogStoreError {
+            guard case .dimensionMismatch = error else { return XCTFail("\(error)") }
+        }
+
+        let removed = try await store.remove(ids: ["bag"])
+        XCTAssertEqual(removed, 1)
+        let none = try await store.loadImageVectors(modelKey: "m")
+        XCTAssertEqual(none.count, 0)
+        let images = try await fixture.rowCount("product_images")
+        XCTAssertEqual(images, 0)
+    }
+
     static func product(_ id: String, _ attributes: [String: String] = [:], hash: String? = nil) -> Product {
         Product(id: id, title: "Title of \(id)", attributes: attributes, imagePath: "/images/\(id).jpg", contentHash: hash)
     }

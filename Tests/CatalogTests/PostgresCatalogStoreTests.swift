@@ -57,6 +57,7 @@ final class PostgresCatalogStoreTests: TimedTestCase {
     func testRemoveCascadesToVectorsAndAttributes() async throws { try await CatalogStoreContract.removeCascadesToVectorsAndAttributes(fixture()) }
     func testContentHashesSkipProductsWithoutHash() async throws { try await CatalogStoreContract.contentHashesSkipProductsWithoutHash(fixture()) }
     func testFacets() async throws { try await CatalogStoreContract.facets(fixture()) }
+    func testAdditionalImages() async throws { try await CatalogStoreContract.additionalImages(fixture()) }
     func testImagePathsInUse() async throws { try await CatalogStoreContract.imagePathsInUse(fixture()) }
     func testProductsKeepsRequestedOrderAndSkipsUnknown() async throws { try await CatalogStoreContract.productsKeepRequestedOrderAndSkipUnknown(fixture()) }
     func testModelKeysAreIsolated() async throws { try await CatalogStoreContract.modelKeysAreIsolated(fixture()) }

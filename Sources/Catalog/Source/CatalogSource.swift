@@ -29,8 +29,8 @@ public struct SourceItem: Sendable, Hashable {
     public var attributes: [String: String]
     /// Where its pixels come from: the primary image, the one the item is embedded from.
     public var image: ImageReference
-    /// The item's other photos (a feed's `additional_image_link`, a shop's gallery), in the source's order;
-    /// empty for sources with one image per item. The import embeds the primary image only.
+    /// The item's other photos (a feed's `additional_image_link`, a shop's gallery), in the source's order
+    /// (positions 1, 2, …); empty for sources with one image per item. The import embeds each of them too.
     public var additionalImages: [ImageReference]
     /// Where the source lists it, for messages ("manifest.csv line 12"); nil when the id says it all.
     public var location: String?

@@ -113,7 +113,7 @@ enum FeedFields {
 
     /// Builds a feed item after the checks every feed shares: an id, a primary image that is an http(s) URL or an
     /// existing file, additional images that are URLs or paths (missing local files among them are kept: the import
-    /// does not read them), duplicates dropped. An empty title falls back to the id; empty attributes are dropped.
+    /// fails such an image alone), duplicates dropped. An empty title falls back to the id; empty attributes are dropped.
     /// `noImage` is the reason given when `image` is empty.
     static func entry(id: String, title: String, image: String, additionalImages: [String], attributes: [String: String],
                       location: String, folder: URL, noImage: String) -> SourceEntry {

@@ -41,7 +41,7 @@ public enum CatalogValidation {
 
     /// An item's additional images: positions from 1, each once, and — when the item brings their vectors —
     /// one vector per image, each valid and of the primary vector's length.
-    static func validateImages(of item: UpsertItem, dimension: Int, modelKey: String) throws {
+    public static func validateImages(of item: UpsertItem, dimension: Int, modelKey: String) throws {
         let id = item.product.id
         let positions = item.product.images.map(\.position)
         if let bad = positions.first(where: { $0 < 1 }) {

@@ -54,7 +54,7 @@ struct FillBenchCommand: AsyncParsableCommand {
                 return (Product(id: id, title: "Synthetic product \(row)", attributes: ["cluster": "c\(cluster)", "group": "g\(cluster % 10)"]),
                         Array(vectors[offset ..< offset + dim]))
             }
-            try await load.upsert(items)
+            try await load.upsert(items.map { UpsertItem(product: $0.product, vector: $0.vector) })
             if Date().timeIntervalSince(lastReport) >= 1 || rows.upperBound == count {
                 lastReport = Date()
                 let rate = Double(rows.upperBound) / max(Date().timeIntervalSince(started), 1e-9)
