@@ -113,4 +113,42 @@ final class MultiImageSearchTests: TimedTestCase {
         MultiImageFixtures.assertProductsOnce(after.results)
         XCTAssertEqual(service.count, 4)
     }
+
+    func testAdditionalImagesByURLAreDownloadedAndNotAgainWhenUnchanged() async throws {
+        let shop = ShopServer(images: ["front.jpg": try RemoteImageImportTests.bytes("coffee.png"),
+                                       "side.jpg": try RemoteImageImportTests.bytes("chelsea.png")])
+        let work = try ServiceFixtures.temporaryFolder(self)
+        let store = try SQLiteCatalogStore(path: work.appendingPathComponent("shop.db").path)
+        var options = ImportOptions()
+        options.assetsDirectory = work.appendingPathComponent("shop-images")
+        let embedder = try ServiceFixtures.embedder()
+        let pipeline = ImportPipeline(store: store, embedder: embedder, options: options)
+        try await shop.run { base in
+            let feed = work.appendingPathComponent("feed.tsv")
+            try Data("""
+                id\ttitle\timage_link\tadditional_image_link
+                BAG-1\tCanvas bag\t\(base)/img/front.jpg\t\(base)/img/side.jpg,\(base)/img/gone.jpg
+
+                """.utf8).write(to: feed)
+            let first = try await pipeline.run(source: try MerchantFeedSource(file: feed))
+            XCTAssertEqual(first.indexed, 1)
+            XCTAssertEqual(first.imagesEmbedded, 2)
+            XCTAssertEqual(first.downloads.downloaded, 2)
+            XCTAssertEqual(first.failures, ["BAG-1 image 2: image \(base)/img/gone.jpg: the server answered HTTP 404"])
+            let bag = try await store.product(id: "BAG-1")
+            XCTAssertEqual(bag?.images.map(\.position), [1])
+            XCTAssertTrue(bag?.images.first?.imagePath?.hasPrefix(work.appendingPathComponent("shop-images").path) ?? false)
+
+            let again = try await pipeline.run(source: try MerchantFeedSource(file: feed))
+            XCTAssertEqual(again.downloads.downloaded, 0)
+            XCTAssertEqual(again.downloads.notModified, 2)
+            XCTAssertEqual(again.imagesEmbedded, 0)
+            XCTAssertEqual(shop.count("/img/side.jpg", status: 200), 1, "the additional image was downloaded once")
+
+            let service = try await SearchService(store: store, embedder: embedder)
+            let cat = try await service.search(image: MultiImageFixtures.photo("chelsea.png"), request: SearchRequest(k: 1))
+            XCTAssertEqual(cat.results.first?.product.id, "BAG-1")
+            XCTAssertEqual(cat.results.first?.image, 1)
+        }
+    }
 }
