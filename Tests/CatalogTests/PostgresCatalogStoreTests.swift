@@ -66,7 +66,7 @@ final class PostgresCatalogStoreTests: TimedTestCase {
     func testMigrationsAreNamedRecordedAndNewerSchemasRefused() async throws {
         let (store, url) = try await makePostgresStore()
         let applied = try await store.appliedMigrations()
-        XCTAssertEqual(applied, ["v1-catalog", "v1-import-runs", "v1-settings", "v2-vector-filters"])
+        XCTAssertEqual(applied, ["v1-catalog", "v1-import-runs", "v1-settings", "v2-vector-filters", "v3-product-images"])
         let again = try await PostgresCatalogStore(url: url)  // migrates nothing
         await again.close()
         try await store.query("faking a newer version", "INSERT INTO schema_migrations (identifier) VALUES ('v9-from-the-future')")

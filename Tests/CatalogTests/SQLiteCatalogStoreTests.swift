@@ -60,8 +60,9 @@ final class SQLiteCatalogStoreTests: TimedTestCase {
              try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
              try String.fetchOne(db, sql: "PRAGMA journal_mode"))
         }
-        XCTAssertEqual(applied, ["v1-catalog", "v1-import-runs", "v1-settings", "v2-item-signatures"])
-        for table in ["products", "product_attributes", "vectors", "import_runs", "import_failures", "settings", "item_signatures"] {
+        XCTAssertEqual(applied, ["v1-catalog", "v1-import-runs", "v1-settings", "v2-item-signatures", "v3-product-images"])
+        for table in ["products", "product_attributes", "vectors", "import_runs", "import_failures", "settings", "item_signatures",
+                      "product_images", "image_vectors"] {
             XCTAssertTrue(tables.contains(table), "missing table \(table) in \(tables)")
         }
         XCTAssertEqual(journal, "wal")

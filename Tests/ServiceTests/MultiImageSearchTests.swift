@@ -36,7 +36,7 @@ final class MultiImageSearchTests: TimedTestCase {
         XCTAssertEqual(cat.results.first?.product.id, "BAG-1")
         XCTAssertEqual(cat.results.first?.image, 1)
         XCTAssertEqual(cat.results.first?.imagePath, work.appendingPathComponent("img/bag-side.png").path)
-        XCTAssertGreaterThan(cat.results.first?.score ?? 0, 0.99)
+        XCTAssertGreaterThan(cat.results.first?.score ?? 0, 0.95)
         XCTAssertEqual(cat.results.count, 4, "five products in four groups: the two tees are one")
         // The front of the bag matches its primary image.
         let mug = try await service.search(image: MultiImageFixtures.photo("coffee.png"), request: SearchRequest(k: 1))
@@ -58,7 +58,7 @@ final class MultiImageSearchTests: TimedTestCase {
         let similar = try await service.similar(to: "BAG-1", request: SearchRequest(k: 5))
         MultiImageFixtures.assertProductsOnce(similar)
         XCTAssertFalse(similar.contains { $0.product.id == "BAG-1" })
-        XCTAssertEqual(similar.count, 4)
+        XCTAssertEqual(similar.count, 3, "the four other products, the tees as one")
         let vectors = try await service.backend.vectors(for: "BAG-1")
         XCTAssertEqual(vectors.map(\.image), [0, 1])
 
