@@ -370,7 +370,7 @@
   --lw-muted: var(--lookalike-muted, #57534e); --lw-soft: var(--lookalike-soft, #f5f5f4); --lw-line: #d6d3d1;
   --lw-radius: var(--lookalike-radius, 14px); --lw-danger: #b42318;
   --lw-font: var(--lookalike-font, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif); }
-:host([data-theme=dark]) { --lw-surface: var(--lookalike-surface, #1c1c1e); --lw-text: var(--lookalike-text, #f5f5f4);
+:host([data-theme=dark]) { --lw-accent: var(--lookalike-accent, #f5f5f4); --lw-accent-text: var(--lookalike-accent-text, #111827); --lw-surface: var(--lookalike-surface, #1c1c1e); --lw-text: var(--lookalike-text, #f5f5f4);
   --lw-muted: var(--lookalike-muted, #c4c0bc); --lw-soft: var(--lookalike-soft, #2c2c2e); --lw-line: #57534e; --lw-danger: #fda29b; }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
