@@ -274,6 +274,11 @@ final class WidgetTests: TimedTestCase {
             XCTAssertEqual(visited.first, "result test-0", "\(visited)")
             XCTAssertEqual(visited.prefix(12).filter { $0.hasPrefix("result ") }.count, 12, "\(visited)")
             XCTAssertEqual(Array(visited.suffix(2)), ["close", "another"], "after the last result, back to the top: \(visited)")
+            let ring = try await Self.inWidget(browser, "return getComputedStyle(w.activeElement.closest('label')).outlineStyle;") as? String
+            XCTAssertEqual(ring, "solid", "the focused picker's button shows the focus ring")
+            try await browser.press(tab)
+            try await Self.shot(browser, "13-keyboard-focus-on-a-result")
+            try await browser.pressChord([shift, tab])
 
             try await browser.press(escape)
             try await Self.waitInWidget(browser, "!w.querySelector('dialog').open", "Escape to close the dialog")
@@ -338,6 +343,11 @@ final class WidgetTests: TimedTestCase {
             XCTAssertEqual(floating?.dropFirst(3).first as? String, "Photo search", "data-strings")
             XCTAssertEqual(floating?.last as? Bool, true)
             try await Self.shot(browser, "10-floating-button")
+            // The page's own code may open and close it.
+            try await browser.script("window.LookalikeWidget.open();")
+            try await Self.waitInWidget(browser, "w.querySelector('dialog').open", "LookalikeWidget.open()")
+            try await browser.script("window.LookalikeWidget.close();")
+            try await Self.waitInWidget(browser, "!w.querySelector('dialog').open", "LookalikeWidget.close()")
 
             // The dark theme, with an icon for a button (data-label=""): named for screen readers all the same.
             try await browser.navigate(shop.allowed + "/dark")

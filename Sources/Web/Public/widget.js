@@ -116,7 +116,7 @@
   const theme = option('theme');
   if (theme === 'dark' || (theme === 'auto' && matchMedia('(prefers-color-scheme: dark)').matches)) host.setAttribute('data-theme', 'dark');
 
-  const launcher = h('button', { type: 'button', class: 'launch', part: 'button', 'aria-haspopup': 'dialog', 'aria-label': label ? null : t.button },
+  const launcher = h('button', { type: 'button', class: label ? 'launch' : 'launch icon', part: 'button', 'aria-haspopup': 'dialog', 'aria-label': label ? null : t.button },
     cameraIcon(), label ? h('span', null, label) : null);
   const chooseInput = h('input', { type: 'file', accept: 'image/*', class: 'vh', name: 'photo' });
   const cameraInput = h('input', { type: 'file', accept: 'image/*', capture: 'environment', class: 'vh', name: 'camera' });
@@ -376,13 +376,14 @@
 [hidden] { display: none !important; }
 svg { width: 18px; height: 18px; flex: none; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
 button, .btn { font: 600 15px/1.2 var(--lw-font); letter-spacing: normal; text-transform: none; cursor: pointer; }
-:focus-visible, .btn:has(:focus-visible) { outline: 3px solid var(--lw-accent); outline-offset: 2px; }
+:focus-visible { outline: 3px solid var(--lw-accent); outline-offset: 2px; }
+.btn:has(:focus-visible) { outline: 3px solid var(--lw-accent); outline-offset: 2px; }
 .launch { display: inline-flex; align-items: center; gap: 8px; min-height: 40px; margin: 0; padding: 0 16px;
   border: 0; border-radius: 999px; background: var(--lw-accent); color: var(--lw-accent-text); white-space: nowrap;
   transition: transform .1s, box-shadow .15s; }
 .launch:hover { box-shadow: 0 0 0 4px color-mix(in srgb, var(--lw-accent) 18%, transparent); }
 .launch:active { transform: translateY(1px); }
-.launch:not(:has(span)) { padding: 0; width: 40px; justify-content: center; }
+.launch.icon { padding: 0; width: 40px; justify-content: center; }
 .floating { position: fixed; right: 20px; bottom: 20px; z-index: var(--lookalike-z, 2147483000); min-height: 50px;
   padding: 0 22px; box-shadow: 0 8px 28px rgb(0 0 0 / .22); }
 .floating.left { right: auto; left: 20px; }
