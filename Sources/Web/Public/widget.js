@@ -66,7 +66,11 @@
   const lang = STRINGS[langTag.toLowerCase().split('-')[0]] ? langTag.toLowerCase().split('-')[0] : 'en';
   let custom = option('strings') || {};
   if (typeof custom === 'string') {
-    try { custom = JSON.parse(custom); } catch (_) { warn('data-strings is not valid JSON; using the built-in strings'); custom = {}; }
+    try { custom = JSON.parse(custom); } catch (_) { custom = null; }
+  }
+  if (!custom || typeof custom !== 'object') {
+    warn('data-strings is not a JSON object of strings; using the built-in strings');
+    custom = {};
   }
   const t = Object.assign({}, STRINGS.en, STRINGS[lang], custom);
   const label = option('label') !== undefined ? String(option('label')) : t.button;
@@ -246,7 +250,7 @@
     let response;
     try {
       response = await fetch(url, { method: 'POST', body: form, credentials: 'omit', signal: controller.signal });
-    } catch (problem) {
+    } catch (_) {
       if (ticket !== searches) return;
       return networkFailure();
     }
@@ -254,9 +258,12 @@
     try { body = await response.json(); } catch (_) { /* not JSON: handled below */ }
     if (ticket !== searches) return;
     if (!response.ok || !body || !Array.isArray(body.results)) {
-      warn(`the search failed: ${response.status} ${(body && body.error && body.error.message) || response.statusText}`);
-      const code = response.status;
-      return fail(code === 415 || code === 422 ? t.notImage : code === 413 ? t.tooLarge : code === 429 ? t.busy : t.failed);
+      const problem = (body && body.error) || {};
+      warn(`the search failed: ${response.status} ${problem.message || response.statusText}`);
+      const code = problem.code || '';
+      return fail(/^(not_an_image|empty_image|corrupt_image)$/.test(code) ? t.notImage
+        : /^too_(large|many_pixels)$/.test(code) || response.status === 413 ? t.tooLarge
+          : response.status === 429 ? t.busy : t.failed);
     }
     show(body.results);
   }
