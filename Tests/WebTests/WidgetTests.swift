@@ -201,7 +201,7 @@ final class WidgetTests: TimedTestCase {
             XCTAssertEqual(shown?.last as? String, "Photo search is not available right now.")
             try await Self.shot(browser, "07-origin-not-allowed")
 
-            let expected = "Lookalike: the API at \(shop.api) refused this origin (\(shop.notAllowed)); add it to --cors-origin"
+            let expected = "Lookalike: the API at \(shop.api) refused this origin (\(shop.notAllowed)); add it to --cors-origin or cors.origins"
             var messages: [String] = []
             let deadline = Date().addingTimeInterval(15)
             while Date() < deadline, !messages.contains(where: { $0.contains(expected) }) {

@@ -293,7 +293,7 @@
     if (await reaches('cors')) {
       console.error(`Lookalike: the search request to ${apiOrigin} failed before an answer came (the connection was dropped)`);
     } else if (await reaches('no-cors')) {
-      console.error(`Lookalike: the API at ${apiOrigin} refused this origin (${location.origin}); add it to --cors-origin`);
+      console.error(`Lookalike: the API at ${apiOrigin} refused this origin (${location.origin}); add it to --cors-origin or cors.origins`);
     } else {
       console.error(`Lookalike: the API at ${apiOrigin} cannot be reached`);
     }
