@@ -37,7 +37,7 @@ for _ in $(seq 1 50); do curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$P
 rate() {  # kind run → images/s of one import into a new catalog
   rm -rf "$WORK/$1-$2.db" "$WORK/$1-$2-images"
   "$LOOKALIKE" index "$WORK/$1.csv" --db "$WORK/$1-$2.db" --index exact --json 2>/dev/null \
-    | "$PYTHON" -c 'import json,sys; s=json.loads(sys.stdin.read().strip().splitlines()[-1]); print(f"{s[\"indexed\"]/s[\"seconds\"]:.1f}")'
+    | "$PYTHON" -c 'import json,sys; s=json.loads(sys.stdin.read().strip().splitlines()[-1]); print("%.1f" % (s["indexed"] / s["seconds"]))'
 }
 LOCAL=(); REMOTE=()
 for run in $(seq 1 "$REPEAT"); do
