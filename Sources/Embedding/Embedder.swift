@@ -76,8 +76,13 @@ public final class Embedder: @unchecked Sendable {
         let layers = try (options.layers ?? manifest.defaultLayers).resolve(in: manifest)
         let core = try OpenVINOCore.shared.get()
         let start = Date()
-        let modelPath = directory.appendingPathComponent(manifest.model).path
+        let precision = core.resolve(options.precision)
+        let modelFile = precision == .int8 ? Precision.int8ModelFile : manifest.model
+        let modelPath = directory.appendingPathComponent(modelFile).path
         guard FileManager.default.fileExists(atPath: modelPath) else {
+            if precision == .int8 {
+                throw EmbeddingError.missingInt8Model(path: modelPath)
+            }
             throw EmbeddingError.invalidManifest(path: directory.appendingPathComponent("manifest.json").path,
                                                  reason: "its model file \(modelPath) does not exist")
         }
@@ -85,9 +90,8 @@ public final class Embedder: @unchecked Sendable {
         if let missing = layers.first(where: { !core.hasOutput(model, named: $0.name) }) {
             ov_model_free(model)
             throw EmbeddingError.invalidManifest(path: directory.appendingPathComponent("manifest.json").path,
-                                                 reason: "featureLayers names '\(missing.name)', which \(manifest.model) does not output")
+                                                 reason: "featureLayers names '\(missing.name)', which \(modelFile) does not output")
         }
-        let precision = core.resolve(options.precision)
         let compiled: OpaquePointer
         do {
             compiled = try core.compile(model, precision: precision, threads: options.threads, hint: options.performanceHint)

@@ -75,10 +75,19 @@ final class OpenVINOCore: @unchecked Sendable {
         return true
     }
 
+    /// The value for OpenVINO's INFERENCE_PRECISION_HINT: for int8, the precision of the layers left unquantized.
+    func inferenceHint(for precision: Precision) -> String {
+        switch precision {
+        case .f32: return "f32"
+        case .bf16: return "bf16"
+        case .int8, .auto: return cpuCapabilities.contains("BF16") ? "bf16" : "f32"
+        }
+    }
+
     /// Compiles a model for the CPU.
     func compile(_ model: OpaquePointer, precision: Precision, threads: Int, hint: String) throws -> OpaquePointer {
         var compiled: OpaquePointer?
-        let status = precision.hint.withCString { precisionHint in
+        let status = inferenceHint(for: precision).withCString { precisionHint in
             hint.withCString { performanceHint in
                 var options = lk_ov_compile_options(precision: precisionHint, performance_hint: performanceHint,
                                                     num_threads: Int32(threads), num_streams: 0)

@@ -6,7 +6,7 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("model"), help: "Model name (under models/) or a folder with manifest.json. Default: \(ModelLocator.defaultModel).")
     var modelArgument: String?
 
-    @Option(name: .customLong("precision"), help: "Inference precision: f32, bf16 or auto (bf16 where the CPU has it; the default).")
+    @Option(name: .customLong("precision"), help: "Inference precision: f32, bf16, int8 (the quantized model scripts/setup.sh makes) or auto (bf16 where the CPU has it, else f32; the default).")
     var precisionArgument: Precision?
 
     @Option(name: .customLong("threads"), help: "Inference threads (0, the default, = all cores).")

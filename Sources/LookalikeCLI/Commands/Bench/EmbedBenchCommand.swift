@@ -15,7 +15,7 @@ struct EmbedBenchCommand: ParsableCommand {
     @Option(help: "Inference threads (0 = all cores).")
     var threads: Int = 0
 
-    @Option(help: "Precisions to measure, comma-separated.")
+    @Option(help: "Precisions to measure, comma-separated (f32, bf16, int8).")
     var precisions: String = "f32,bf16"
 
     @Option(help: "Feature layers beside the head (final, all or names); repeat to compare side by side. Default: the model's.")
