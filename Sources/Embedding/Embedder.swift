@@ -4,8 +4,12 @@ import Imaging
 
 /// Options for loading a model.
 public struct EmbedderOptions: Sendable {
-    /// Arithmetic precision; `.auto` picks bf16 where the CPU has it.
+    /// Arithmetic precision; `.auto` picks the fastest within the accuracy bar on this CPU (`AutoPrecision`).
     public var precision: Precision = .auto
+    /// Where `.auto` keeps its measured choices; nil: `PrecisionChoiceStore.defaultFolder()`.
+    public var precisionChoiceFolder: URL?
+    /// The photos `.auto` measures on; nil: found beside the model (`PrecisionCalibration.photos`).
+    public var calibrationPhotos: URL?
     /// Inference threads (0 = all cores).
     public var threads: Int = 0
     /// Pooling of feature maps; the manifest's default when nil.
@@ -45,6 +49,8 @@ public final class Embedder: @unchecked Sendable {
     public let directory: URL
     /// The precision actually used (never `.auto`).
     public let precision: Precision
+    /// How `.auto` chose `precision`; nil when a precision was asked for.
+    public let precisionDecision: PrecisionDecision?
     /// The pooling applied to feature maps.
     public let pooling: Pooling
     /// The intermediate layers pooled beside the head, in order (empty: the head alone).
@@ -75,8 +81,10 @@ public final class Embedder: @unchecked Sendable {
         let manifest = try ModelManifest.load(directory: directory)
         let layers = try (options.layers ?? manifest.defaultLayers).resolve(in: manifest)
         let core = try OpenVINOCore.shared.get()
+        let decision = options.precision == .auto
+            ? try AutoPrecision.decide(directory: directory, manifest: manifest, options: options, core: core) : nil
+        let precision = decision?.choice.chosen ?? options.precision
         let start = Date()
-        let precision = core.resolve(options.precision)
         let modelFile = precision == .int8 ? Precision.int8ModelFile : manifest.model
         let modelPath = directory.appendingPathComponent(modelFile).path
         guard FileManager.default.fileExists(atPath: modelPath) else {
@@ -106,6 +114,7 @@ public final class Embedder: @unchecked Sendable {
         self.manifest = manifest
         self.directory = directory
         self.precision = precision
+        self.precisionDecision = decision
         self.options = options
         self.pooling = options.pooling ?? manifest.defaultPooling
         self.layers = layers
@@ -133,6 +142,12 @@ public final class Embedder: @unchecked Sendable {
         let parts = layers.isEmpty ? "\(pooling) pooling" : "\(pooling) pooling of the head + \(layers.map(\.name).joined(separator: " + "))"
         return options.mirrorCatalog ? parts + ", catalog mirror-averaged" : parts
     }
+
+    /// The precision for people: "int8", or "int8 by auto" when `.auto` chose it.
+    public var precisionLabel: String { precisionDecision == nil ? precision.rawValue : "\(precision.rawValue) by auto" }
+
+    /// OpenVINO's optimisation capabilities for this CPU, e.g. ["FP32", "BF16", "INT8", …].
+    public static var runtimeCapabilities: [String] { (try? OpenVINOCore.shared.get().cpuCapabilities) ?? [] }
 
     /// The CPU OpenVINO runs on.
     public var deviceName: String { (try? OpenVINOCore.shared.get().cpuName) ?? "CPU" }

@@ -8,7 +8,8 @@ public enum Precision: String, Sendable, CaseIterable, Codable {
     /// convolutions (VNNI / AMX where the CPU has them); the layers it keeps in floating point run in bf16
     /// where the CPU computes in bf16 natively, otherwise in f32.
     case int8
-    /// bf16 where the CPU has it, otherwise f32.
+    /// The fastest of the above whose vectors keep a cosine of 0.99 or more to f32's on real photos, measured
+    /// once per CPU and model and remembered (`AutoPrecision`).
     case auto
 
     /// The file an int8 model is read from, in the model's folder.
