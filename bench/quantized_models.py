@@ -2,6 +2,7 @@
 
     python bench/quantized_models.py --model-dir models/efficientnet-lite0 [--photos testdata/photos]
         [--shopper artifacts/shopper/photos] [--fashion 300] [--seconds 60] [--batches 1,16] [--no-speed]
+        [--profile]
 
 Agreement: each image (the photos, Fashion-MNIST test items evenly spaced, shopper photos) is made into the
 model's input as the Swift embedder makes it (tools/models/model_input.py) and run through the ONNX model in
@@ -10,6 +11,9 @@ runs it (its unquantized layers in bf16 where the CPU has it, else f32) and with
 (`int8-f32`). The vectors are the embedder's: GeM (p = 3) of the head, and of
 the head with the manifest's feature layers (each part L2-normalised, then the whole). Prints, per set and
 precision, the min, 1st percentile and median cosine to the f32 vector, and whether the top-1 class agrees.
+
+Profile (--profile, nothing else): each precision's time per layer type and the precision the layer ran in,
+from OpenVINO's per-layer counters at batch 16.
 
 Speed: the same compiled models on a fixed input of batch 1 and 16 (CPU, PERFORMANCE_HINT LATENCY, all
 threads, as the embedder compiles them; every output read), one call of each precision in turn in a random
@@ -43,7 +47,7 @@ VARIANTS = {
 }
 
 
-def compile_variants(core: ov.Core, model_dir: Path, manifest: dict, names: list[str]) -> dict:
+def compile_variants(core: ov.Core, model_dir: Path, manifest: dict, names: list[str], extra: dict | None = None) -> dict:
     paths = {"onnx": model_dir / manifest["model"], "int8": model_dir / "model-int8.xml"}
     compiled = {}
     native_bf16 = "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
@@ -53,7 +57,7 @@ def compile_variants(core: ov.Core, model_dir: Path, manifest: dict, names: list
         if not paths[kind].is_file():
             sys.exit(f"error: {paths[kind]} not found (run scripts/setup.sh)")
         compiled[name] = core.compile_model(core.read_model(str(paths[kind])), "CPU",
-                                            {"INFERENCE_PRECISION_HINT": hint, "PERFORMANCE_HINT": "LATENCY"})
+                                            {"INFERENCE_PRECISION_HINT": hint, "PERFORMANCE_HINT": "LATENCY", **(extra or {})})
     return compiled
 
 
@@ -146,6 +150,28 @@ def speed(compiled: dict, manifest: dict, batches: list[int], seconds: float) ->
                   + "\t".join(ratios), flush=True)
 
 
+def profile(compiled: dict, manifest: dict, batch: int = 16, calls: int = 20) -> None:
+    """Where each precision's time goes: OpenVINO's per-layer counters (compiled with PERF_COUNT) summed by
+    layer type and the precision it ran in, over `calls` calls at `batch`."""
+    import collections
+    i = manifest["input"]
+    x = np.random.default_rng(1234).uniform(-1.0, 1.0, (batch, 3, i["height"], i["width"])).astype(np.float32)
+    for name, model in compiled.items():
+        request = model.create_infer_request()
+        for _ in range(3):
+            request.infer(x)
+        spent = collections.Counter()
+        for _ in range(calls):
+            request.infer(x)
+            for layer in request.profiling_info:
+                if layer.status == layer.Status.EXECUTED:
+                    spent[(layer.node_type, layer.exec_type.split("_")[-1])] += layer.real_time.total_seconds() * 1000 / calls
+        total = sum(spent.values())
+        print(f"# {name}: {total:.1f} ms per batch of {batch} (layer times summed)")
+        for (kind, ran_in), ms in spent.most_common(8):
+            print(f"{name}\t{kind}\t{ran_in}\t{ms:.1f} ms\t{100 * ms / total:.1f} %")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model-dir", type=Path, required=True)
@@ -158,13 +184,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="timed seconds per batch size (all precisions)")
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--no-agreement", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="only: where the time goes, per layer type (batch 16)")
     args = parser.parse_args()
     manifest = json.loads((args.model_dir / "manifest.json").read_text())
     names = args.variants.split(",")
     if "f32" not in names:
         names.insert(0, "f32")
-    compiled = compile_variants(ov.Core(), args.model_dir, manifest, names)
+    compiled = compile_variants(ov.Core(), args.model_dir, manifest, names, {"PERF_COUNT": True} if args.profile else {})
     print(f"# {manifest['name']}, {ov.Core().get_property('CPU', 'FULL_DEVICE_NAME')}")
+    if args.profile:
+        profile(compiled, manifest)
+        return
     if not args.no_agreement:
         agreement(compiled, manifest, image_sets(manifest, args))
     if not args.no_speed:

@@ -54,7 +54,7 @@ def ignored_scope(model, manifest: dict):
     the stem and the first depthwise convolution shift the response to large flat areas (a catalog photo's
     plain background): the worst of 150 Fashion-MNIST items then keeps a cosine to its f32 vector of 0.965
     (0.90 for the head alone), and block 0's projection and block 1's depthwise convolution cost shopper
-    photos 0.013 of exact-item R@10 (docs/benchmarks.md, "int8")."""
+    photos 0.013 of exact-item R@10 (figures of the int8 models as made: docs/benchmarks.md, "Which precision?")."""
     import nncf
 
     height = int(manifest["input"]["height"])
