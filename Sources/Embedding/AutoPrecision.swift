@@ -16,13 +16,13 @@ enum AutoPrecision {
         if core.hasNativeBF16 { candidates.append(.bf16) }
         if int8 != nil { candidates.append(.int8) }
         let fallback = core.hasNativeBF16 ? Precision.bf16 : .f32
-        func unmeasured(_ reason: String, chosen: Precision) -> PrecisionDecision {
+        func unmeasured(_ reason: String, chosen: Precision, source: PrecisionDecision.Source = .unmeasured) -> PrecisionDecision {
             let choice = PrecisionChoice(cpu: key.cpu, runtime: key.runtime, model: key.model, fingerprint: key.fingerprint,
                                          chosen: chosen, reason: reason, measurements: [], photos: 0, measuredAt: Date())
-            return PrecisionDecision(choice: choice, source: .unmeasured, file: nil, storeError: nil)
+            return PrecisionDecision(choice: choice, source: source, file: nil, storeError: nil)
         }
         if candidates.count == 1 {
-            return unmeasured("f32 is the only precision here (no native bf16, no int8 model)", chosen: .f32)
+            return unmeasured("f32 is the only precision here (no native bf16, no int8 model)", chosen: .f32, source: .nothingToChoose)
         }
         let store = (options.precisionChoiceFolder ?? PrecisionChoiceStore.defaultFolder()).map(PrecisionChoiceStore.init)
         let file = store?.file(model: manifest.name, directory: directory, cpu: key.cpu)

@@ -110,6 +110,8 @@ public struct PrecisionDecision: Sendable {
         case stored
         /// Not measured: no calibration photos were found, so only the float precisions were considered.
         case unmeasured
+        /// Not measured: f32 is the only precision this CPU and model folder offer.
+        case nothingToChoose
     }
 
     /// The choice.

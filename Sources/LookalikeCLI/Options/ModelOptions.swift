@@ -58,13 +58,12 @@ struct ModelOptions: ParsableArguments {
     /// Loads the model with `options` (`embedderOptions()` adjusted by the command), reporting as `load()`.
     func load(with options: EmbedderOptions) throws -> Embedder {
         let embedder = try Embedder(model: model, options: options)
-        if let decision = embedder.precisionDecision, decision.source != .stored {
-            Self.report(decision)
-        }
+        if let decision = embedder.precisionDecision { Self.report(decision) }
         return embedder
     }
 
-    /// One line on what `--precision auto` chose and where it keeps the choice.
+    /// One line on what `--precision auto` measured and where it keeps the choice, or on why it could not
+    /// measure; nothing for a stored choice or when there was nothing to choose.
     static func report(_ decision: PrecisionDecision) {
         var line = "precision auto: \(decision.choice.summary)"
         switch decision.source {
@@ -77,8 +76,8 @@ struct ModelOptions: ParsableArguments {
             }
         case .unmeasured:
             line = "precision auto: \(decision.choice.chosen.rawValue): \(decision.choice.reason)"
-        case .stored:
-            break
+        case .stored, .nothingToChoose:
+            return
         }
         printError(line)
     }

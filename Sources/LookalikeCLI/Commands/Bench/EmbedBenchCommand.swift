@@ -54,7 +54,7 @@ struct EmbedBenchCommand: ParsableCommand {
                 options.maxBatch = batchList.max() ?? 32
                 options.layers = selection
                 let embedder = try Embedder(model: model, options: options)
-                if let decision = embedder.precisionDecision, decision.source != .stored { ModelOptions.report(decision) }
+                if let decision = embedder.precisionDecision { ModelOptions.report(decision) }
                 return embedder
             }
         }
