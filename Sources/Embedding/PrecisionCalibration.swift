@@ -13,7 +13,7 @@ enum PrecisionCalibration {
 
     /// The photos to calibrate on: `explicit` when given, else the first folder that has any of
     /// `$LOOKALIKE_CALIBRATION_PHOTOS`, the model folder's `calibration/`, and `testdata/photos` of the checkout
-    /// the model folder sits in (`models/<name>/../../testdata/photos`) or of the current folder.
+    /// the model folder sits in (`models/<name>/../../testdata/photos`).
     static func photos(for directory: URL, explicit: URL?,
                        environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
         var folders: [URL] = []
@@ -23,7 +23,6 @@ enum PrecisionCalibration {
             if let env = environment["LOOKALIKE_CALIBRATION_PHOTOS"], !env.isEmpty { folders.append(URL(fileURLWithPath: env)) }
             folders.append(directory.appendingPathComponent("calibration"))
             folders.append(directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("testdata/photos"))
-            folders.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("testdata/photos"))
         }
         for folder in folders {
             let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
@@ -40,8 +39,8 @@ enum PrecisionCalibration {
         func load(_ precision: Precision) throws -> Embedder {
             var o = options
             o.precision = precision
-            o.layers = nil  // the model's default descriptor; the head alone is read from the same call
-            o.pooling = nil
+            // The descriptor asked for (the model's default when nil); the head alone, the stricter check, is
+            // read from the same call.
             o.mirrorCatalog = false
             o.maxBatch = maxPhotos
             o.concurrentRequests = 1
