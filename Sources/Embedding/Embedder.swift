@@ -38,10 +38,10 @@ public struct EmbedderOptions: Sendable {
 /// The model is compiled once; `embed`, `infer` and `classify` are safe to call from many
 /// threads at once (each call borrows its own infer request).
 ///
-/// `@unchecked Sendable` only because of the `model` and `compiled` handles (`OpaquePointer`s): every
-/// stored property is a `let` set in `init`, the others of `Sendable` types (`InferRequestPool` included);
-/// after `init` the two handles are used by no thread (inference goes through the pool, which lends each
-/// request to one caller at a time) until `deinit` frees them, when no other reference exists.
+/// `@unchecked Sendable` only because of the `model` handle (an `OpaquePointer`): every stored property is
+/// a `let` set in `init`, the others of `Sendable` types (`InferRequestPool`, which owns the compiled model,
+/// included); after `init` the handle is used by no thread (inference goes through the pool, which lends each
+/// request to one caller at a time) until `deinit` frees it, when no other reference exists.
 public final class Embedder: @unchecked Sendable {
     /// The model's manifest.
     public let manifest: ModelManifest
@@ -66,7 +66,6 @@ public final class Embedder: @unchecked Sendable {
     public let labels: [String]
 
     private let model: OpaquePointer
-    private let compiled: OpaquePointer
     private let requests: InferRequestPool
     private let writer: TensorWriter
     private let decoder: ImageDecoder
@@ -107,10 +106,16 @@ public final class Embedder: @unchecked Sendable {
             ov_model_free(model)
             throw error
         }
+        let requests: InferRequestPool
+        do {
+            requests = try InferRequestPool(owning: compiled, count: options.concurrentRequests)
+        } catch {
+            ov_model_free(model)
+            throw error
+        }
         self.model = model
-        self.compiled = compiled
         self.compileSeconds = Date().timeIntervalSince(start)
-        self.requests = try InferRequestPool(compiled: compiled, count: options.concurrentRequests)
+        self.requests = requests
         self.manifest = manifest
         self.directory = directory
         self.precision = precision
@@ -124,10 +129,7 @@ public final class Embedder: @unchecked Sendable {
         self.modelKey = "\(manifest.name)/\(self.pooling)\(Embedder.suffix(layers))\(options.mirrorCatalog ? "~mirror" : "")@\(ModelFingerprint.of(directory: directory, manifest: manifest))"
     }
 
-    deinit {
-        ov_compiled_model_free(compiled)
-        ov_model_free(model)
-    }
+    deinit { ov_model_free(model) }  // the compiled model goes with `requests`, after its infer requests
 
     /// Length of the vectors `embed` returns: the head's channels plus those of each layer.
     public var dimension: Int { manifest.embeddingDimension + layers.reduce(0) { $0 + $1.channels } }
