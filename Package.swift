@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "VectorKernels", path: "Sources/CShims/VectorKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // --- C: glibc malloc settings for the server (<malloc.h>).
         .target(name: "HeapShim", path: "Sources/CShims/HeapShim"),
+        // --- C: the CPU's brand and instruction-set features (CPUID), for --precision auto and the benchmarks.
+        .target(name: "CPUFeatures", path: "Sources/CShims/CPUFeatures"),
         // --- C: zlib (system libz), for the gzipped Fashion-MNIST IDX files.
         .systemLibrary(name: "CZlib", path: "Sources/CShims/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLinearAlgebra", path: "Sources/CShims/CLinearAlgebra",
@@ -48,7 +50,7 @@ let package = Package(
 
         // --- Swift layers.
         .target(name: "Imaging", dependencies: ["VipsShim", "CLibVips"]),
-        .target(name: "Embedding", dependencies: ["Imaging", "OpenVINOShim", "COpenVINO"]),
+        .target(name: "Embedding", dependencies: ["Imaging", "OpenVINOShim", "COpenVINO", "CPUFeatures"]),
         .target(name: "Catalog", dependencies: [
             "CZlib", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
         ]),

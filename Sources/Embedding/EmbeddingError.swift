@@ -10,6 +10,8 @@ public enum EmbeddingError: Error, CustomStringConvertible {
     case unexpectedOutput(String)
     /// A caller passed something unusable (empty batch, wrong tensor size, unknown option).
     case invalidArgument(String)
+    /// `--precision int8` on a model folder without its quantized model.
+    case missingInt8Model(path: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,11 @@ public enum EmbeddingError: Error, CustomStringConvertible {
             return "the model's output is not as its manifest says: \(reason)"
         case .invalidArgument(let reason):
             return reason
+        case .missingInt8Model(let path):
+            return "precision int8 needs the quantized model \(path), which does not exist: run scripts/setup.sh "
+                + "(it quantizes every model under models/; for a model elsewhere, .venv/bin/python "
+                + "tools/models/quantize_models.py --models <the folder holding the model's folder>), "
+                + "or use --precision f32, bf16 or auto"
         }
     }
 }

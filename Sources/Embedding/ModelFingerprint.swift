@@ -20,6 +20,21 @@ enum ModelFingerprint {
         return String(format: "%016llx", hash.value).prefix(12).description
     }
 
+    /// A fingerprint of the int8 model beside the model (all of its XML and weights), nil when there is none.
+    /// Not part of the model key (int8 vectors share the float model's space); `--precision auto` keys its
+    /// stored choice on it, so a re-quantized or removed int8 model is measured again.
+    static func ofInt8(directory: URL) -> String? {
+        let xml = directory.appendingPathComponent(Precision.int8ModelFile)
+        let weights = xml.deletingPathExtension().appendingPathExtension("bin")
+        guard let text = try? Data(contentsOf: xml), let bytes = try? Data(contentsOf: weights, options: .mappedIfSafe) else {
+            return nil
+        }
+        var hash = FNV1a()
+        hash.add(text)
+        hash.add(bytes)
+        return String(format: "%016llx", hash.value).prefix(12).description
+    }
+
     /// The manifest re-serialised with sorted keys and without "pooling" and "layers" (the bytes as they
     /// are if unreadable).
     private static func withoutDefaults(_ bytes: Data) -> Data {
@@ -34,9 +49,13 @@ enum ModelFingerprint {
 struct FNV1a {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
     mutating func add(_ data: Data) {
-        for byte in data {
-            value ^= UInt64(byte)
-            value &*= 0x0000_0100_0000_01B3
+        var value = self.value
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            for byte in bytes {
+                value ^= UInt64(byte)
+                value &*= 0x0000_0100_0000_01B3
+            }
         }
+        self.value = value
     }
 }

@@ -53,10 +53,15 @@ final class OpenVINOCore: @unchecked Sendable {
         return String(cString: value)
     }
 
-    /// Resolves `.auto` to bf16 where the CPU computes in bf16 natively.
-    func resolve(_ precision: Precision) -> Precision {
-        guard precision == .auto else { return precision }
-        return cpuCapabilities.contains("BF16") ? .bf16 : .f32
+    /// Whether the CPU computes in bf16 natively (AVX-512 BF16 or AMX); elsewhere a bf16 hint runs f32.
+    var hasNativeBF16: Bool { cpuCapabilities.contains("BF16") }
+
+    /// The OpenVINO build, e.g. "2026.4.1-20925-…".
+    var runtimeVersion: String {
+        var version = ov_version_t()
+        guard ov_get_openvino_version(&version) == OK else { return "unknown" }
+        defer { ov_version_free(&version) }
+        return version.buildNumber.map { String(cString: $0) } ?? "unknown"
     }
 
     /// Reads an ONNX (or OpenVINO IR) model file.
@@ -75,10 +80,19 @@ final class OpenVINOCore: @unchecked Sendable {
         return true
     }
 
+    /// The value for OpenVINO's INFERENCE_PRECISION_HINT: for int8, the precision of the layers left unquantized.
+    func inferenceHint(for precision: Precision) -> String {
+        switch precision {
+        case .f32: return "f32"
+        case .bf16: return "bf16"
+        case .int8, .auto: return hasNativeBF16 ? "bf16" : "f32"
+        }
+    }
+
     /// Compiles a model for the CPU.
     func compile(_ model: OpaquePointer, precision: Precision, threads: Int, hint: String) throws -> OpaquePointer {
         var compiled: OpaquePointer?
-        let status = precision.hint.withCString { precisionHint in
+        let status = inferenceHint(for: precision).withCString { precisionHint in
             hint.withCString { performanceHint in
                 var options = lk_ov_compile_options(precision: precisionHint, performance_hint: performanceHint,
                                                     num_threads: Int32(threads), num_streams: 0)

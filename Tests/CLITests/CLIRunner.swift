@@ -56,6 +56,9 @@ struct CLIRunner {
         func stderr() -> String { streams.withLock { String(decoding: $0.err, as: UTF8.self) } }
     }
 
+    /// Where `--precision auto` keeps its choices for the commands of this test process (not the user's cache).
+    static let precisionCache = FileManager.default.temporaryDirectory.appendingPathComponent("lookalike-cli-cache-\(getpid())")
+
     /// Starts the binary in `folder`; `environment` adds to (or replaces in) the test's own, whose
     /// `LOOKALIKE_*` variables other than the models folder are left out, so a developer's settings never
     /// change what a test sees.
@@ -67,6 +70,7 @@ struct CLIRunner {
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LOOKALIKE_") }
         environment["LOOKALIKE_MODELS"] = root.appendingPathComponent("models").path
+        environment["LOOKALIKE_CACHE_DIR"] = precisionCache.path
         environment.merge(extra) { _, new in new }
         process.environment = environment
         let collected = Collected()

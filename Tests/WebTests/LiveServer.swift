@@ -9,10 +9,11 @@ import XCTest
 enum LiveServer {
     static let curlPath = "/usr/bin/curl"
 
-    /// Runs the server for `body`, which gets its port, and stops it gracefully afterwards.
-    static func run(_ configure: (inout WebOptions) -> Void = { _ in }, logger: Logger? = nil,
+    /// Runs the server for `body`, which gets its port, and stops it gracefully afterwards; over `service`, or
+    /// the shared Fashion-MNIST catalog.
+    static func run(service: SearchService? = nil, _ configure: (inout WebOptions) -> Void = { _ in }, logger: Logger? = nil,
                     _ body: (Int) async throws -> Void) async throws {
-        let service = try await WebFixtures.fashionCatalog()
+        let service = if let service { service } else { try await WebFixtures.fashionCatalog() }
         var options = WebOptions()
         options.port = 0
         configure(&options)

@@ -71,7 +71,7 @@ struct IndexCommand: AsyncParsableCommand {
         options.itemSignatures = itemSignatures
         options.assetsDirectory = catalog.assetsDirectory
         let bar = ProgressBar()
-        printError("importing \(catalogSource.description) into \(catalog.displayName) with \(embedder.manifest.name) (\(embedder.precision.rawValue), \(embedder.descriptorSummary))")
+        printError("importing \(catalogSource.description) into \(catalog.displayName) with \(embedder.manifest.name) (\(embedder.precisionLabel), \(embedder.descriptorSummary))")
         let summary = try await ImportPipeline(store: store, embedder: embedder, options: options)
             .run(source: catalogSource, progress: bar, stop: stop)
         bar.finish()

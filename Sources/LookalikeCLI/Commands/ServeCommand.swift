@@ -123,7 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
                                              maxPixels: Int(settings.maxMegapixels * 1_000_000))
         embedderOptions.maxBatch = max(embedderOptions.maxBatch, settings.batch)
         let store = try await catalog.open(readDB: settings.readDB, create: settings.create)
-        let embedder = try Embedder(model: modelOptions.model, options: embedderOptions)
+        let embedder = try modelOptions.load(with: embedderOptions)
         let service = try await SearchService(store: store, embedder: embedder, storage: settings.storage, metric: metric,
                                               kind: settings.index, hnswFile: catalog.hnswFile, log: { printError("lookalike: \($0)") })
         let options = settings.webOptions(productImages: catalog.assetsDirectory)
@@ -137,7 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
         defer { reload.cancel() }
 
         printError("lookalike: \(service.count) products in \(catalog.displayName) (\(service.indexKind.rawValue) index), model \(embedder.manifest.name) "
-            + "(\(embedder.precision.rawValue), compiled in \(String(format: "%.1f", embedder.compileSeconds)) s)"
+            + "(\(embedder.precisionLabel), compiled in \(String(format: "%.1f", embedder.compileSeconds)) s)"
             + (options.adminKey == nil ? "; admin API off" : "; admin API on")
             + (options.keepUploadsDirectory.map { "; keeping uploads in \($0.path)" } ?? ""))
         if let file = resolution.file { printError("lookalike: settings from \(file) (SIGHUP reloads it)") }

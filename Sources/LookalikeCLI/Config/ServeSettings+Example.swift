@@ -17,7 +17,7 @@ extension ServeSettings {
           create: false            # create a missing SQLite catalog, to fill it through the API
         model:
           name: efficientnet-lite0
-          precision: auto          # f32, bf16 or auto
+          precision: auto          # f32, bf16, int8 or auto
           threads: 0               # 0 = every core
         search:
           storage: int8            # int8, f16 or f32

@@ -6,7 +6,7 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("model"), help: "Model name (under models/) or a folder with manifest.json. Default: \(ModelLocator.defaultModel).")
     var modelArgument: String?
 
-    @Option(name: .customLong("precision"), help: "Inference precision: f32, bf16 or auto (bf16 where the CPU has it; the default).")
+    @Option(name: .customLong("precision"), help: "Inference precision: f32, bf16, int8 (the quantized model scripts/setup.sh makes) or auto (the default: the fastest whose vectors stay within cosine 0.99 of f32's, measured once on this CPU and remembered).")
     var precisionArgument: Precision?
 
     @Option(name: .customLong("threads"), help: "Inference threads (0, the default, = all cores).")
@@ -52,9 +52,34 @@ struct ModelOptions: ParsableArguments {
         return options
     }
 
-    /// Loads the model.
-    func load() throws -> Embedder {
-        try Embedder(model: model, options: embedderOptions())
+    /// Loads the model; says on standard error what `--precision auto` measured when it measured.
+    func load() throws -> Embedder { try load(with: embedderOptions()) }
+
+    /// Loads the model with `options` (`embedderOptions()` adjusted by the command), reporting as `load()`.
+    func load(with options: EmbedderOptions) throws -> Embedder {
+        let embedder = try Embedder(model: model, options: options)
+        if let decision = embedder.precisionDecision { Self.report(decision) }
+        return embedder
+    }
+
+    /// One line on what `--precision auto` measured and where it keeps the choice, or on why it could not
+    /// measure; nothing for a stored choice or when there was nothing to choose.
+    static func report(_ decision: PrecisionDecision) {
+        var line = "precision auto: \(decision.choice.summary)"
+        switch decision.source {
+        case .measured:
+            line += " on \(decision.choice.cpu.summary)"
+            if let error = decision.storeError {
+                line += "; not remembered (\(error)), so it is measured again next time"
+            } else if let file = decision.file {
+                line += "; remembered in \(file.path)"
+            }
+        case .unmeasured:
+            line = "precision auto: \(decision.choice.chosen.rawValue): \(decision.choice.reason)"
+        case .stored, .nothingToChoose:
+            return
+        }
+        printError(line)
     }
 }
 

@@ -2,6 +2,7 @@ import Catalog
 import Embedding
 import Foundation
 import Imaging
+import Synchronization
 
 /// Turns a catalog source into stored products and vectors — one per image: the primary one and each
 /// additional image (`SourceItem.additionalImages`) — incremental (a product whose images are all
@@ -178,14 +179,36 @@ public final class ImportPipeline: Sendable {
             let queue = DispatchQueue(label: "lookalike.decode", attributes: .concurrent)
             let group = DispatchGroup()
             let workers = DispatchSemaphore(value: threads)
-            // Downloads wait on the network, not the CPU: more of them are in flight than there are decoders.
-            let downloads = DispatchSemaphore(value: max(threads, remote.maxConcurrent))
+            // Downloads wait on the network, not the CPU: up to `maxConcurrent` run as tasks (no thread waits
+            // for one), and the producer hands each finished one to the decoders like a local item.
+            let downloads = DispatchSemaphore(value: max(1, remote.maxConcurrent))
+            let arrived = DispatchSemaphore(value: 0)
+            let fetchedItems = FetchedItems()
+            var started = 0, handedOver = 0
+            func decode(_ item: SourceItem, fetched: [Int: Result<RemoteImage, RemoteFetchError>]?) {
+                workers.wait()
+                queue.async(group: group) {
+                    let prepared = PreparedItem.prepare(item, known: known[item.id], embedder: embedder, assets: assets,
+                                                        signatures: signatures, fetched: fetched ?? [:])
+                    // Hand the result over before freeing the worker slot: a full channel then holds
+                    // back the producer, instead of piling up blocked threads until the pool runs dry.
+                    channel.send(.prepared(prepared))
+                    workers.signal()
+                }
+            }
+            func handOverFetched() {
+                for (item, fetched) in fetchedItems.takeAll() {
+                    handedOver += 1
+                    decode(item, fetched: fetched)
+                }
+            }
             var listed = 0
             // Where each id was first listed: a later item with the same id is refused here, in listing order,
             // so the first one always wins whatever order the decoders finish in.
             var firstListed: [String: String] = [:]
             for entry in entries {
                 if stop.isStopped || listed >= limit { break }
+                handOverFetched()
                 switch entry {
                 case .problem(let problem):
                     channel.send(.problem(problem))
@@ -199,34 +222,29 @@ public final class ImportPipeline: Sendable {
                     firstListed[item.id] = location
                     listed += 1
                     // Images given by URL (the primary one: 0, additional ones: 1, 2, …) are downloaded first,
-                    // one after the other, in a download slot.
+                    // one after the other, in one download slot.
                     let remote = ([item.image] + item.additionalImages).enumerated().compactMap { position, reference -> (Int, URL)? in
                         if case .remote(let url) = reference { return (position, url) }
                         return nil
                     }
                     if !remote.isEmpty, let fetcher {
                         downloads.wait()
-                        queue.async(group: group) {
+                        started += 1
+                        Task {
                             var fetched: [Int: Result<RemoteImage, RemoteFetchError>] = [:]
-                            for (position, url) in remote { fetched[position] = fetcher.fetchWaiting(url) }
+                            for (position, url) in remote { fetched[position] = await fetcher.fetchResult(url) }
+                            fetchedItems.append(item, fetched)
                             downloads.signal()
-                            workers.wait()
-                            let prepared = PreparedItem.prepare(item, known: known[item.id], embedder: embedder, assets: assets,
-                                                                signatures: signatures, fetched: fetched)
-                            channel.send(.prepared(prepared))
-                            workers.signal()
+                            arrived.signal()
                         }
                         continue
                     }
-                    workers.wait()
-                    queue.async(group: group) {
-                        let prepared = PreparedItem.prepare(item, known: known[item.id], embedder: embedder, assets: assets, signatures: signatures)
-                        // Hand the result over before freeing the worker slot: a full channel then holds
-                        // back the producer, instead of piling up blocked threads until the pool runs dry.
-                        channel.send(.prepared(prepared))
-                        workers.signal()
-                    }
+                    decode(item, fetched: nil)
                 }
+            }
+            while handedOver < started {
+                arrived.wait()
+                handOverFetched()
             }
             group.wait()
             channel.finish()
@@ -247,6 +265,22 @@ public final class ImportPipeline: Sendable {
     private func markAbandonedRuns() async throws {
         for run in try await store.lastImportRuns(limit: 20) where run.status == .running {
             try await store.finishImportRun(id: run.id, status: .interrupted, counts: run.counts)
+        }
+    }
+}
+
+/// Downloaded items waiting for the producer to hand them to the decoders.
+private final class FetchedItems: Sendable {
+    private let items = Mutex<[(SourceItem, [Int: Result<RemoteImage, RemoteFetchError>])]>([])
+
+    func append(_ item: SourceItem, _ fetched: [Int: Result<RemoteImage, RemoteFetchError>]) {
+        items.withLock { $0.append((item, fetched)) }
+    }
+
+    func takeAll() -> [(SourceItem, [Int: Result<RemoteImage, RemoteFetchError>])] {
+        items.withLock { items in
+            defer { items.removeAll() }
+            return items
         }
     }
 }

@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Catalog
-import Dispatch
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -61,21 +60,13 @@ public final class RemoteImageFetcher: Sendable {
         }
     }
 
-    /// `fetch`, for a caller on a thread of its own (the import's decoding threads): waits for the result.
-    public func fetchWaiting(_ url: URL) -> Result<RemoteImage, RemoteFetchError> {
-        let result = Mutex<Result<RemoteImage, RemoteFetchError>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do throws(RemoteFetchError) {
-                let image = try await fetch(url)
-                result.withLock { $0 = .success(image) }
-            } catch {
-                result.withLock { $0 = .failure(error) }
-            }
-            done.signal()
+    /// `fetch`, with its outcome as a value.
+    public func fetchResult(_ url: URL) async -> Result<RemoteImage, RemoteFetchError> {
+        do throws(RemoteFetchError) {
+            return .success(try await fetch(url))
+        } catch {
+            return .failure(error)
         }
-        done.wait()
-        return result.withLock { $0 } ?? .failure(.network("no result"))
     }
 
     /// Tries up to 1 + `retries` times, waiting between tries.

@@ -11,7 +11,8 @@ struct AssetController {
 
     @Sendable func asset(_ request: Request, context: WebContext) async throws -> Response {
         let name = try context.pathParameter("name")
-        guard let asset = app.assets.files[name], name != OpenAPIController.fileName else {
+        // The OpenAPI document and the widget have URLs of their own.
+        guard let asset = app.assets.files[name], name != OpenAPIController.fileName, name != WidgetController.fileName else {
             throw APIError(.notFound, "not_found", "there is no asset '\(name)'")
         }
         // Links carry ?v=<hash>: such URLs never change content, so they may be cached for a year.

@@ -86,12 +86,14 @@ struct ImageController {
     }
 
     static func notModified(_ etag: String) -> Response {
-        Response(status: .notModified, headers: [.eTag: etag, .cacheControl: cacheControl])
+        Response(status: .notModified, headers: [.eTag: etag, .cacheControl: cacheControl, .crossOriginResourcePolicy: "cross-origin"])
     }
 
+    /// Catalog images are public: a storefront showing them through the widget may require CORP (COEP).
     static func image(_ data: Data, type: String, etag: String) -> Response {
         Response(status: .ok,
-                 headers: [.contentType: type, .eTag: etag, .cacheControl: cacheControl, .contentLength: String(data.count)],
+                 headers: [.contentType: type, .eTag: etag, .cacheControl: cacheControl, .contentLength: String(data.count),
+                           .crossOriginResourcePolicy: "cross-origin"],
                  body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import HeapShim
 import Logging
 import ServiceLifecycle
@@ -11,16 +12,24 @@ import ServiceLifecycle
 ///   otherwise raise it after the first large free, and keep every later image buffer in an arena),
 /// - uses at most 4 arenas (`M_ARENA_MAX`; the default is 8 per core), and
 /// - hands free pages back every minute (`malloc_trim`).
+///
+/// `LOOKALIKE_MALLOC=glibc` in the environment leaves glibc's defaults (for `bench/soak_allocator.sh`, which
+/// measures the difference).
 struct HeapTrimmer: Service {
     /// How often free pages are handed back.
     let interval: Duration
 
     /// Sets the allocator's limits; call before the server starts its threads.
     static func configureAllocator() {
+        guard !glibcDefaults else { return }
         _ = lk_heap_configure(1 << 20, 4)
     }
 
+    /// Whether the environment asks for glibc's own malloc settings.
+    static var glibcDefaults: Bool { ProcessInfo.processInfo.environment["LOOKALIKE_MALLOC"] == "glibc" }
+
     func run() async throws {
+        guard !Self.glibcDefaults else { return }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do { try await Task.sleep(for: interval) } catch { return }

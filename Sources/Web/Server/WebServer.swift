@@ -94,6 +94,7 @@ public struct WebServer: Sendable {
         HealthController(app: app).addRoutes(to: routes.group())
         AssetController(app: app).addRoutes(to: routes.group("assets"))
         OpenAPIController(app: app).addRoutes(to: routes.group())
+        WidgetController(app: app).addRoutes(to: routes.group())
         return routes
     }
 

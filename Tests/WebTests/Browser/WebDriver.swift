@@ -61,6 +61,7 @@ final class WebDriver: @unchecked Sendable {
             "browserName": "chrome",
             "pageLoadStrategy": "normal",
             "timeouts": ["script": 20000, "pageLoad": 30000, "implicit": 0],
+            "goog:loggingPrefs": ["browser": "ALL"],  // the page's console, for `consoleMessages()`
             "goog:chromeOptions": [
                 "binary": chromium,
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
