@@ -29,7 +29,6 @@ struct HeapTrimmer: Service {
     static var glibcDefaults: Bool { ProcessInfo.processInfo.environment["LOOKALIKE_MALLOC"] == "glibc" }
 
     func run() async throws {
-        guard !Self.glibcDefaults else { return }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do { try await Task.sleep(for: interval) } catch { return }

@@ -58,7 +58,8 @@ public struct WebServer: Sendable {
         let facets = app.facets
         application.beforeServerStarts { _ = try? await facets.facets() }
         if let sync { application.addServices(SyncLoop(sync: sync, app: app, logger: logger)) }
-        application.addServices(HeapTrimmer(interval: .seconds(60)))
+        // A service that ends before shutdown stops the server: none is added when glibc's defaults are asked for.
+        if !HeapTrimmer.glibcDefaults { application.addServices(HeapTrimmer(interval: .seconds(60))) }
         return application
     }
 
