@@ -130,6 +130,9 @@ public final class ImportPipeline: Sendable {
                     fail(id, reason)
                 case .ready(let product, let images, let signature, let problems):
                     seen.insert(product.id)
+                    // After a stop request only the batch in flight is finished: items decoded ahead of it are
+                    // dropped (a rerun does them), so a stop never waits for a full queue to go through the model.
+                    if stop.isStopped { continue }
                     for problem in problems { fail(problem.item, problem.reason) }
                     batch.append((product, images, signature))
                     batchImages += images.count
