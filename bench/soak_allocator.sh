@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Server memory under a steady load, with and without the malloc settings `serve` uses, side by side.
+# Server memory under a steady load, with and without the malloc settings of deploy/lookalike.service, side by side.
 #
 #   bench/soak_allocator.sh [SECONDS]      (default 900)
 #
 # Starts two servers of the same binary on copies of the hardening catalog (`make hardening` makes it:
-# artifacts/hardening/catalog/base.db): A with LOOKALIKE_MALLOC=glibc (glibc's defaults), B as `serve` runs
-# (1 MB mmap threshold, 4 arenas, malloc_trim every minute). tools/hardening/soak.py drives each with 8
+# artifacts/hardening/catalog/base.db): A with glibc's defaults, B with the unit's
+# GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1048576:glibc.malloc.arena_max=4. tools/hardening/soak.py drives each with 8
 # clients for SECONDS while sampling its RSS; results in /tmp/lookalike-soak-allocator/{a,b}/soak.json.
 # Environment: LOOKALIKE (binary, default .build/release/lookalike).
 set -euo pipefail
@@ -20,9 +20,9 @@ for d in a b; do cp "$BASE/base.db" "$OUT/$d/catalog.db"; cp -r "$BASE/base-imag
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(nproc) cores;" \
   "$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|avx512_bf16|avx512_vnni|amx_tile)$' | xargs)"
 export LOOKALIKE_MODELS=$ROOT/models
-LOOKALIKE_MALLOC=glibc "$LOOKALIKE" serve --db "$OUT/a/catalog.db" --port 47101 --rate-limit 0 > "$OUT/a/server.log" 2>&1 &
+env -u GLIBC_TUNABLES "$LOOKALIKE" serve --db "$OUT/a/catalog.db" --port 47101 --rate-limit 0 > "$OUT/a/server.log" 2>&1 &
 PA=$!
-"$LOOKALIKE" serve --db "$OUT/b/catalog.db" --port 47102 --rate-limit 0 > "$OUT/b/server.log" 2>&1 &
+GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1048576:glibc.malloc.arena_max=4 "$LOOKALIKE" serve --db "$OUT/b/catalog.db" --port 47102 --rate-limit 0 > "$OUT/b/server.log" 2>&1 &
 PB=$!
 trap 'kill $PA $PB 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

@@ -106,7 +106,6 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let settings = resolution.settings
-        WebServer.configureAllocator()
         if settings.logFormat == .json { LoggingSystem.bootstrap { JSONLogHandler(label: $0) } }
         // Hummingbird drains the requests in flight on SIGINT/SIGTERM; this bounds how long that may take.
         let signals = SignalWatcher(grace: .seconds(10))

@@ -58,8 +58,7 @@ public struct WebServer: Sendable {
         let facets = app.facets
         application.beforeServerStarts { _ = try? await facets.facets() }
         if let sync { application.addServices(SyncLoop(sync: sync, app: app, logger: logger)) }
-        // A service that ends before shutdown stops the server: none is added when glibc's defaults are asked for.
-        if !HeapTrimmer.glibcDefaults { application.addServices(HeapTrimmer(interval: .seconds(60))) }
+        application.addServices(HeapTrimmer(interval: .seconds(60)))
         return application
     }
 
@@ -104,9 +103,6 @@ public struct WebServer: Sendable {
     public func routes() throws -> [Router<WebContext>.RouteDescription] {
         try build().0.routes
     }
-
-    /// Sets the memory allocator up for a long-running server (`HeapTrimmer`); call before starting threads.
-    public static func configureAllocator() { HeapTrimmer.configureAllocator() }
 
     /// Runs until SIGINT or SIGTERM, then finishes the requests in flight.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
